@@ -1,0 +1,84 @@
+"""nnmath: the mathematics inside neural networks, in small, tested NumPy code.
+
+The companion package of the book. Every public name is listed in ``__all__``;
+importing the package loads NumPy only (SymPy is loaded by ``nnmath.symbolic`` and
+``nnmath.exercises``, matplotlib by ``nnmath.plotting``) and changes no global state.
+"""
+
+from .activations import (
+    ACTIVATIONS,
+    LeakyReLU,
+    get_activation,
+    identity,
+    leaky_relu,
+    log_softmax,
+    relu,
+    sigmoid,
+    softmax,
+    softmax_jacobian,
+    tanh,
+)
+from .calculus import (
+    GradientCheckError,
+    GradientCheckResult,
+    check_gradient,
+    default_step,
+    difference_errors,
+    fit_order,
+    numerical_derivative,
+    numerical_gradient,
+    numerical_jacobian,
+)
+from .functions import QuadraticBowl, ScalarFunction, profit, quadratic
+from .losses import LOSSES, Loss, cross_entropy, get_loss, mse, one_hot, sse
+from .network import INITS, MLP, Trace
+from .optim import DivergenceError, gradient_descent
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ACTIVATIONS",
+    "DivergenceError",
+    "GradientCheckError",
+    "GradientCheckResult",
+    "INITS",
+    "LOSSES",
+    "LeakyReLU",
+    "Loss",
+    "MLP",
+    "QuadraticBowl",
+    "ScalarFunction",
+    "Trace",
+    "check_gradient",
+    "cross_entropy",
+    "default_step",
+    "difference_errors",
+    "fit_order",
+    "get_activation",
+    "get_loss",
+    "gradient_descent",
+    "identity",
+    "leaky_relu",
+    "log_softmax",
+    "mse",
+    "numerical_derivative",
+    "numerical_gradient",
+    "numerical_jacobian",
+    "one_hot",
+    "profit",
+    "quadratic",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "softmax_jacobian",
+    "sse",
+    "tanh",
+]
+
+
+def __getattr__(name: str):  # lazy submodules: nnmath.symbolic, nnmath.plotting
+    if name in ("symbolic", "plotting", "exercises"):
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'nnmath' has no attribute {name!r}")

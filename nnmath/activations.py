@@ -1,0 +1,318 @@
+r"""Activation functions, each with its derivative and SymPy formula side by side.
+
+Every activation is a :class:`~nnmath.functions.ScalarFunction`: call it on an
+array, ask for ``.derivative(z)``, or for ``.formula(symbol)``. The numeric code
+is written so that extreme inputs (``sigmoid(-1000)``) give finite, correct
+values without NumPy warnings.
+
+Softmax acts on a whole vector rather than elementwise, so it is a plain
+function, :func:`softmax`, with its Jacobian :func:`softmax_jacobian`.
+
+See the chapter "Activation functions and their derivatives".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from . import _validate
+from .functions import ScalarFunction
+
+__all__ = [
+    "ACTIVATIONS",
+    "get_activation",
+    "identity",
+    "leaky_relu",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "softmax_jacobian",
+    "log_softmax",
+    "tanh",
+]
+
+
+# --- logistic sigmoid -------------------------------------------------------
+def _sigmoid(z: NDArray[np.float64]) -> NDArray[np.float64]:
+    # With e = exp(-|z|) <= 1 nothing overflows: for z >= 0, sigma = 1/(1+e);
+    # for z < 0, sigma = e/(1+e) (multiply top and bottom by exp(z)).
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _sigmoid_derivative(z: NDArray[np.float64]) -> NDArray[np.float64]:
+    # sigma'(z) = sigma(z)(1 - sigma(z)) = e/(1+e)^2 with e = exp(-|z|); this form
+    # keeps full relative accuracy in the tails, where 1 - sigma(z) would round to 0.
+    e = np.exp(-np.abs(z))
+    return e / (1.0 + e) ** 2
+
+
+def _sigmoid_formula(z: Any) -> Any:
+    import sympy
+
+    return 1 / (1 + sympy.exp(-z))
+
+
+sigmoid = ScalarFunction(
+    "sigmoid", _sigmoid, _sigmoid_derivative, _sigmoid_formula, latex=r"\sigma"
+)
+sigmoid.__doc__ = r"""The logistic sigmoid and its derivative.
+
+.. math:: \sigma(z) = \frac{1}{1 + e^{-z}}, \qquad \sigma'(z) = \sigma(z)\,(1 - \sigma(z)).
+
+The derivative is largest at :math:`z = 0`, where it equals exactly 1/4.
+Finite and warning-free for any finite input: ``sigmoid(-1000)`` is 0 and
+``sigmoid(1000)`` is 1.
+
+Examples
+--------
+>>> import nnmath
+>>> float(nnmath.sigmoid(0.0)), float(nnmath.sigmoid.derivative(0.0))
+(0.5, 0.25)
+"""
+
+
+# --- hyperbolic tangent -----------------------------------------------------
+def _tanh_derivative(z: NDArray[np.float64]) -> NDArray[np.float64]:
+    # 1 - tanh(z)^2 = 4e/(1+e)^2 with e = exp(-2|z|): accurate in the tails too.
+    e = np.exp(-2.0 * np.minimum(np.abs(z), 400.0))  # exp(-800) is already 0
+    return 4.0 * e / (1.0 + e) ** 2
+
+
+def _tanh_formula(z: Any) -> Any:
+    import sympy
+
+    return sympy.tanh(z)
+
+
+tanh = ScalarFunction("tanh", np.tanh, _tanh_derivative, _tanh_formula, latex=r"\tanh")
+tanh.__doc__ = r"""The hyperbolic tangent and its derivative.
+
+.. math:: \tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}, \qquad \tanh'(z) = 1 - \tanh^2(z).
+
+Examples
+--------
+>>> import nnmath
+>>> float(nnmath.tanh(0.0)), float(nnmath.tanh.derivative(0.0))
+(0.0, 1.0)
+"""
+
+
+# --- rectified linear unit --------------------------------------------------
+def _relu(z: NDArray[np.float64]) -> NDArray[np.float64]:
+    return np.maximum(z, 0.0)
+
+
+def _relu_derivative(z: NDArray[np.float64]) -> NDArray[np.float64]:
+    return (z > 0).astype(np.float64)
+
+
+def _relu_formula(z: Any) -> Any:
+    import sympy
+
+    return sympy.Piecewise((0, z <= 0), (z, True))
+
+
+relu = ScalarFunction("relu", _relu, _relu_derivative, _relu_formula, latex=r"\mathrm{ReLU}")
+relu.__doc__ = r"""The rectified linear unit and its derivative.
+
+.. math:: \mathrm{ReLU}(z) = \max(0, z), \qquad
+   \mathrm{ReLU}'(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}
+
+ReLU has no derivative at :math:`z = 0` (the slopes from the left and from the
+right differ). By convention ``relu.derivative(0)`` is 0, as in most deep
+learning libraries; the formula is written as a ``Piecewise`` with the same
+convention, so SymPy's derivative agrees with the numeric one everywhere.
+
+Examples
+--------
+>>> import nnmath
+>>> nnmath.relu([-2.0, 0.0, 3.0]), nnmath.relu.derivative([-2.0, 0.0, 3.0])
+(array([0., 0., 3.]), array([0., 0., 1.]))
+"""
+
+
+# --- leaky ReLU -------------------------------------------------------------
+class LeakyReLU(ScalarFunction):
+    r"""Leaky ReLU with slope :math:`\alpha` for negative inputs.
+
+    .. math:: f(z) = \begin{cases} z & z > 0 \\ \alpha z & z \le 0 \end{cases},
+       \qquad f'(z) = \begin{cases} 1 & z > 0 \\ \alpha & z \le 0 \end{cases}
+
+    At :math:`z = 0` the derivative is taken to be :math:`\alpha`, the slope
+    from the left, matching the ReLU convention.
+
+    Parameters
+    ----------
+    slope : float
+        :math:`\alpha`, a finite number in [0, 1). ``nnmath.leaky_relu`` uses 0.01.
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> nnmath.leaky_relu([-100.0, 2.0])
+    array([-1.,  2.])
+    >>> nnmath.LeakyReLU(0.2).derivative([-1.0, 1.0])
+    array([0.2, 1. ])
+    """
+
+    def __init__(self, slope: float = 0.01) -> None:
+        alpha = _validate.real_number(slope, "slope")
+        if not 0.0 <= alpha < 1.0:
+            raise ValueError(f"slope must be in [0, 1), got {slope!r}")
+        self.slope = alpha
+
+        def formula(z: Any) -> Any:
+            import sympy
+
+            return sympy.Piecewise((sympy.nsimplify(alpha) * z, z <= 0), (z, True))
+
+        super().__init__(
+            "leaky_relu" if alpha == 0.01 else f"leaky_relu(slope={alpha:g})",
+            value=lambda z: np.where(z > 0, z, alpha * z),
+            derivative=lambda z: np.where(z > 0, 1.0, alpha),
+            formula=formula,
+            latex=r"\mathrm{LeakyReLU}",
+        )
+
+
+leaky_relu = LeakyReLU(0.01)
+
+
+# --- identity -----------------------------------------------------------------
+identity = ScalarFunction(
+    "identity",
+    lambda z: z.copy(),
+    lambda z: np.ones_like(z),
+    lambda z: z,
+    latex=r"\mathrm{id}",
+)
+identity.__doc__ = r"""The identity activation :math:`f(z) = z`, derivative 1 (a linear layer).
+
+Examples
+--------
+>>> import nnmath
+>>> nnmath.identity.derivative([5.0, -5.0])
+array([1., 1.])
+"""
+
+
+# --- softmax ----------------------------------------------------------------
+def log_softmax(z: ArrayLike) -> NDArray[np.float64]:
+    r"""The logarithm of :func:`softmax`, computed without overflow or ``log(0)``.
+
+    .. math:: \log p_i = z_i - \log \sum_j e^{z_j}
+
+    Parameters
+    ----------
+    z : array_like, shape (n_classes,) or (n_samples, n_classes)
+        Logits; the softmax is taken over the last axis.
+
+    Returns
+    -------
+    ndarray, same shape as ``z``
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> nnmath.log_softmax([0.0, 1000.0])
+    array([-1000.,     0.])
+    """
+    z = _validate.as_array(z, "z", ndim=(1, 2))
+    with np.errstate(over="ignore"):  # a spread beyond 1.8e308 gives -inf, whose exp is 0
+        shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def softmax(z: ArrayLike) -> NDArray[np.float64]:
+    r"""Softmax over the last axis: turns logits into probabilities.
+
+    .. math:: p_i = \frac{e^{z_i}}{\sum_j e^{z_j}}
+
+    The largest logit is subtracted first (which does not change the result),
+    so logits like 1000 do not overflow.
+
+    Parameters
+    ----------
+    z : array_like, shape (n_classes,) or (n_samples, n_classes)
+        Logits.
+
+    Returns
+    -------
+    ndarray, same shape as ``z``
+        Each row is non-negative and sums to 1.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``z`` is not numeric, not 1-D or 2-D, empty, or not finite.
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> nnmath.softmax([1000.0, 1000.0])
+    array([0.5, 0.5])
+    """
+    z = _validate.as_array(z, "z", ndim=(1, 2))
+    with np.errstate(over="ignore"):  # a spread beyond 1.8e308 gives -inf, whose exp is 0
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def softmax_jacobian(z: ArrayLike) -> NDArray[np.float64]:
+    r"""The Jacobian of :func:`softmax` at one logit vector.
+
+    .. math:: \frac{\partial p_i}{\partial z_j} = p_i(\delta_{ij} - p_j),
+       \qquad J = \operatorname{diag}(p) - p\,p^\top
+
+    Parameters
+    ----------
+    z : array_like, shape (n_classes,)
+        One logit vector.
+
+    Returns
+    -------
+    ndarray, shape (n_classes, n_classes)
+        ``J[i, j]`` is the derivative of output ``i`` with respect to input ``j``.
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> nnmath.softmax_jacobian([0.0, 0.0])
+    array([[ 0.25, -0.25],
+           [-0.25,  0.25]])
+    """
+    z = _validate.as_array(z, "z", ndim=1)
+    p = softmax(z)
+    return np.diag(p) - np.outer(p, p)
+
+
+ACTIVATIONS: dict[str, ScalarFunction] = {
+    "sigmoid": sigmoid,
+    "tanh": tanh,
+    "relu": relu,
+    "leaky_relu": leaky_relu,
+    "identity": identity,
+}
+"""The elementwise activations by name. ``"softmax"`` is also accepted by
+:class:`nnmath.MLP`, for the output layer only."""
+
+
+def get_activation(name: str | ScalarFunction) -> ScalarFunction:
+    """Look up an elementwise activation by name (or pass one through).
+
+    Raises
+    ------
+    ValueError
+        For an unknown name; the message lists the valid ones.
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> nnmath.get_activation("tanh") is nnmath.tanh
+    True
+    """
+    return _validate.lookup(name, "activation", ACTIVATIONS, ScalarFunction)

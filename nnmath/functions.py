@@ -1,0 +1,210 @@
+r"""Functions of one variable that know their derivative and their formula.
+
+A :class:`ScalarFunction` bundles three views of the same function, side by
+side so that they cannot drift apart:
+
+* the numeric function, applied elementwise to a NumPy array,
+* its numeric derivative, ``.derivative(x)``,
+* its formula as a SymPy expression, ``.formula(symbol)``.
+
+The activations in :mod:`nnmath.activations` are ScalarFunctions, and so are
+the example functions the book differentiates: :data:`profit` and
+:func:`quadratic`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from . import _validate
+
+__all__ = ["QuadraticBowl", "ScalarFunction", "profit", "quadratic"]
+
+
+def _scalar_if_0d(result: NDArray[np.float64]) -> NDArray[np.float64] | np.float64:
+    """A 0-d array becomes a NumPy float, so a scalar in gives a scalar out."""
+    result = np.asarray(result, dtype=np.float64)
+    return result[()] if result.ndim == 0 else result
+
+
+class ScalarFunction:
+    """A function of one variable with its derivative and its SymPy formula.
+
+    Parameters
+    ----------
+    name : str
+        How the function is called in messages and plots.
+    value : callable
+        ``value(x)`` for a float64 array ``x``, elementwise.
+    derivative : callable
+        ``derivative(x)`` for a float64 array ``x``, elementwise.
+    formula : callable
+        ``formula(symbol)`` returning the SymPy expression of the function.
+    latex : str
+        The function's name in LaTeX, for plot labels.
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> float(nnmath.profit(3.0)), float(nnmath.profit.derivative(3.0))
+    (8.0, 0.0)
+    """
+
+    def __init__(
+        self,
+        name: str,
+        value: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+        derivative: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+        formula: Callable[[Any], Any],
+        latex: str | None = None,
+    ) -> None:
+        self.name = name
+        self._value = value
+        self._derivative = derivative
+        self._formula = formula
+        self.latex = latex or name
+
+    def __call__(self, x: ArrayLike) -> NDArray[np.float64] | np.float64:
+        """The function's value at ``x``, elementwise (same shape as ``x``)."""
+        array = _validate.as_array(x, "x")
+        return _scalar_if_0d(self._value(array))
+
+    def derivative(self, x: ArrayLike) -> NDArray[np.float64] | np.float64:
+        """The derivative at ``x``, elementwise (same shape as ``x``)."""
+        array = _validate.as_array(x, "x")
+        return _scalar_if_0d(self._derivative(array))
+
+    def formula(self, symbol: Any) -> Any:
+        """The function as a SymPy expression in ``symbol`` (a ``sympy.Symbol``)."""
+        import sympy
+
+        if not isinstance(symbol, sympy.Symbol):
+            raise TypeError(
+                f"symbol must be a sympy.Symbol, for example sympy.Symbol('x'), got {symbol!r} "
+                f"(type {type(symbol).__name__})"
+            )
+        return self._formula(symbol)
+
+    def __repr__(self) -> str:
+        return f"<nnmath function {self.name}>"
+
+
+def _profit_formula(x: Any) -> Any:
+    return -2 * x**2 + 12 * x - 10
+
+
+profit = ScalarFunction(
+    "profit",
+    value=lambda x: -2.0 * x**2 + 12.0 * x - 10.0,
+    derivative=lambda x: -4.0 * x + 12.0,
+    formula=_profit_formula,
+    latex="P",
+)
+profit.__doc__ = r"""The profit function :math:`P(x) = -2x^2 + 12x - 10` of the derivatives chapter.
+
+Its derivative is :math:`P'(x) = -4x + 12`, zero at the maximum :math:`x = 3`.
+See the chapter "Derivatives from first principles".
+"""
+
+
+def quadratic(curvature: float = 1.0) -> ScalarFunction:
+    r"""The bowl :math:`f(x) = c\,x^2` with curvature parameter :math:`c > 0`.
+
+    Its derivative is :math:`f'(x) = 2 c x`. Gradient descent on it converges
+    exactly when the learning rate is below :math:`1/c` (that is, below
+    2 divided by the second derivative :math:`2c`).
+
+    Parameters
+    ----------
+    curvature : float
+        The coefficient :math:`c`, a positive finite number.
+
+    Returns
+    -------
+    ScalarFunction
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``curvature`` is not a positive finite number.
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> f = nnmath.quadratic(2.0)
+    >>> float(f(3.0)), float(f.derivative(3.0))
+    (18.0, 12.0)
+    """
+    c = _validate.positive_number(curvature, "curvature")
+
+    def formula(x: Any) -> Any:
+        import sympy
+
+        return sympy.nsimplify(c) * x**2
+
+    return ScalarFunction(
+        f"quadratic(curvature={c:g})",
+        value=lambda x: c * x**2,
+        derivative=lambda x: 2.0 * c * x,
+        formula=formula,
+        latex=f"{c:g}x^2",
+    )
+
+
+class QuadraticBowl:
+    r"""The bowl :math:`f(v) = \sum_i c_i v_i^2` with one curvature per variable.
+
+    With unequal curvatures the contours are ellipses and the gradient
+    :math:`\nabla f = (2 c_1 v_1, 2 c_2 v_2, \dots)` does not point at the
+    minimum — the situation where gradient descent zig-zags.
+
+    Parameters
+    ----------
+    curvatures : sequence of float
+        The positive coefficients :math:`c_i`, one per variable.
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> bowl = nnmath.QuadraticBowl([1.0, 3.0])
+    >>> float(bowl([1.0, 1.0])), bowl.gradient([1.0, 1.0])
+    (4.0, array([2., 6.]))
+    """
+
+    def __init__(self, curvatures: ArrayLike = (1.0, 3.0)) -> None:
+        c = _validate.as_array(curvatures, "curvatures", ndim=1)
+        if np.any(c <= 0):
+            raise ValueError(f"curvatures must all be greater than 0, got {c}")
+        self.curvatures = c
+
+    def _point(self, v: ArrayLike) -> NDArray[np.float64]:
+        v = _validate.as_array(v, "v", ndim=(1, 2))
+        if v.shape[-1] != self.curvatures.size:
+            raise ValueError(
+                f"v must have {self.curvatures.size} entries (one per curvature) in its last axis, got shape {v.shape}"
+            )
+        return v
+
+    def __call__(self, v: ArrayLike) -> NDArray[np.float64] | np.float64:
+        """The value at a point ``v`` of shape (n,), or at each row of shape (m, n)."""
+        v = self._point(v)
+        return _scalar_if_0d(np.sum(self.curvatures * v**2, axis=-1))
+
+    def gradient(self, v: ArrayLike) -> NDArray[np.float64]:
+        """The gradient :math:`2 c \\odot v`, shaped like ``v``."""
+        return 2.0 * self.curvatures * self._point(v)
+
+    def formula(self, symbols: Any) -> Any:
+        """The bowl as a SymPy expression in the given symbols (one per curvature)."""
+        import sympy
+
+        symbols = list(symbols)
+        if len(symbols) != self.curvatures.size:
+            raise ValueError(f"formula needs {self.curvatures.size} symbols, got {len(symbols)}")
+        return sum(sympy.nsimplify(c) * s**2 for c, s in zip(self.curvatures, symbols))
+
+    def __repr__(self) -> str:
+        return f"QuadraticBowl(curvatures={self.curvatures.tolist()})"

@@ -1,0 +1,258 @@
+r"""Loss functions, each with its gradient side by side.
+
+Three losses, looked up by name with :func:`get_loss`:
+
+* ``"sse"``: :math:`\tfrac12 \sum (y - t)^2`, summed over samples and outputs;
+* ``"mse"``: the mean over all elements of :math:`(y - t)^2`;
+* ``"cross_entropy"``: the mean over samples of :math:`-\sum_k t_k \log p_k`,
+  for a softmax output layer.
+
+Each is a :class:`Loss`: call it as ``loss(y, t)`` for the value, and
+``loss.gradient(y, t)`` for the gradient with respect to the output ``y``.
+Cross-entropy also has ``gradient_logits(z, t)``, the gradient with respect
+to the logits of a softmax layer, which simplifies to :math:`(p - t)/n`.
+
+See the chapter "Loss functions".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from . import _validate
+from .activations import log_softmax, softmax
+
+__all__ = ["LOSSES", "Loss", "cross_entropy", "get_loss", "mse", "one_hot", "sse"]
+
+# Smallest positive float64: -log(_TINY) = 708.4 is the largest cross-entropy
+# term a zero probability can contribute (documented in CrossEntropy).
+_TINY = np.finfo(np.float64).tiny
+
+
+def _pair(y: ArrayLike, t: ArrayLike, y_name: str = "y") -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    y_arr = _validate.as_array(y, y_name, ndim=(1, 2))
+    t_arr = _validate.as_array(t, "t", ndim=(1, 2))
+    _validate.check_same_shape(y_arr, y_name, t_arr, "t")
+    return y_arr, t_arr
+
+
+def _n_samples(y: NDArray[np.float64]) -> int:
+    return 1 if y.ndim == 1 else y.shape[0]
+
+
+class Loss:
+    """A loss function with its gradient. Use the instances ``sse``, ``mse``,
+    ``cross_entropy`` or :func:`get_loss`."""
+
+    name: str = ""
+    latex: str = ""
+
+    def __call__(self, y: ArrayLike, t: ArrayLike) -> float:
+        """The loss of outputs ``y`` against targets ``t`` (same shape)."""
+        raise NotImplementedError
+
+    def gradient(self, y: ArrayLike, t: ArrayLike) -> NDArray[np.float64]:
+        """The gradient of the loss with respect to ``y``, shaped like ``y``."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<nnmath loss {self.name}>"
+
+
+class SumSquaredError(Loss):
+    r"""Half the sum of squared errors over all samples and outputs.
+
+    .. math:: L = \frac12 \sum_{n,k} (y_{nk} - t_{nk})^2, \qquad
+       \frac{\partial L}{\partial y_{nk}} = y_{nk} - t_{nk}
+
+    The factor 1/2 cancels the 2 of the derivative.
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> nnmath.sse([[1.0, 2.0]], [[0.0, 0.0]])
+    2.5
+    >>> nnmath.sse.gradient([[1.0, 2.0]], [[0.0, 0.0]])
+    array([[1., 2.]])
+    """
+
+    name = "sse"
+    latex = r"\tfrac12 \sum (y - t)^2"
+
+    def __call__(self, y: ArrayLike, t: ArrayLike) -> float:
+        y, t = _pair(y, t)
+        return float(0.5 * np.sum((y - t) ** 2))
+
+    def gradient(self, y: ArrayLike, t: ArrayLike) -> NDArray[np.float64]:
+        y, t = _pair(y, t)
+        return y - t
+
+
+class MeanSquaredError(Loss):
+    r"""The mean over all elements of the squared error.
+
+    .. math:: L = \frac{1}{N} \sum_{n,k} (y_{nk} - t_{nk})^2, \qquad
+       \frac{\partial L}{\partial y_{nk}} = \frac{2}{N}(y_{nk} - t_{nk})
+
+    where :math:`N` is the number of elements of ``y``.
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> nnmath.mse([[1.0, 2.0]], [[0.0, 0.0]])
+    2.5
+    >>> nnmath.mse.gradient([[1.0, 2.0]], [[0.0, 0.0]])
+    array([[1., 2.]])
+    """
+
+    name = "mse"
+    latex = r"\frac{1}{N} \sum (y - t)^2"
+
+    def __call__(self, y: ArrayLike, t: ArrayLike) -> float:
+        y, t = _pair(y, t)
+        return float(np.mean((y - t) ** 2))
+
+    def gradient(self, y: ArrayLike, t: ArrayLike) -> NDArray[np.float64]:
+        y, t = _pair(y, t)
+        return 2.0 * (y - t) / y.size
+
+
+def _check_distribution(array: NDArray[np.float64], name: str, what: str) -> None:
+    """Each row must be non-negative and sum to 1 (within round-off)."""
+    if np.any(array < 0):
+        raise ValueError(f"{name} must be {what}: no negative entries, got minimum {array.min():g}")
+    sums = array.sum(axis=-1)
+    # 1e-6 allows for rounding in a softmax computed in float32 or by hand;
+    # a wrong encoding (class indices, unnormalised scores) misses it by far more.
+    if not np.allclose(sums, 1.0, rtol=0.0, atol=1e-6):
+        worst = sums.flat[int(np.argmax(np.abs(sums - 1.0)))]
+        raise ValueError(
+            f"each row of {name} must be {what} summing to 1, got a row summing to {worst:g}; "
+            "for class labels use nnmath.one_hot(labels, n_classes)"
+        )
+
+
+class CrossEntropy(Loss):
+    r"""Cross-entropy of softmax probabilities ``p`` against targets ``t``.
+
+    .. math:: L = -\frac{1}{n}\sum_{n}\sum_k t_{nk} \log p_{nk}, \qquad
+       \frac{\partial L}{\partial z_{nk}} = \frac{p_{nk} - t_{nk}}{n}
+
+    where :math:`n` is the number of samples and :math:`z` are the logits with
+    :math:`p = \operatorname{softmax}(z)`. Rows of ``t`` are probability
+    distributions (usually one-hot, see :func:`one_hot`).
+
+    A zero probability is handled exactly where the target is 0
+    (:math:`0 \log 0 = 0`). Where the target is positive and the probability is
+    exactly 0 the true loss is infinite; the value is capped at
+    :math:`-\log(2.2\times10^{-308}) \approx 708.4` per unit of target, so it stays
+    finite. Use :meth:`from_logits` to avoid the cap altogether.
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> round(nnmath.cross_entropy([[0.5, 0.5]], [[1.0, 0.0]]), 6)
+    0.693147
+    >>> nnmath.cross_entropy([[1.0, 0.0]], [[1.0, 0.0]])
+    0.0
+    """
+
+    name = "cross_entropy"
+    latex = r"-\frac{1}{n}\sum t \log p"
+
+    def _check(self, p: ArrayLike, t: ArrayLike, p_name: str = "p") -> tuple[NDArray, NDArray]:
+        t_arr = _validate.as_array(t, "t", ndim=(1, 2))
+        p_arr = _validate.as_array(p, p_name, ndim=(1, 2))
+        if t_arr.ndim == 1 and p_arr.ndim == 2 and t_arr.shape[0] == p_arr.shape[0]:
+            raise ValueError(
+                f"t looks like class labels (shape {t_arr.shape}) but {p_name} has shape {p_arr.shape}; "
+                f"use nnmath.one_hot(labels, {p_arr.shape[1]}) to turn labels into one-hot rows"
+            )
+        p, t = _pair(p, t, p_name)
+        if p_name == "p":
+            _check_distribution(p, "p", "probabilities")
+        _check_distribution(t, "t", "a probability distribution (e.g. one-hot)")
+        return p, t
+
+    def __call__(self, p: ArrayLike, t: ArrayLike) -> float:
+        p, t = self._check(p, t)
+        log_p = np.log(np.maximum(p, _TINY))
+        # "+ 0.0" turns the -0.0 of a perfect prediction into 0.0.
+        return float(-np.sum(np.where(t > 0, t * log_p, 0.0)) / _n_samples(p) + 0.0)
+
+    def gradient(self, p: ArrayLike, t: ArrayLike) -> NDArray[np.float64]:
+        r"""The gradient with respect to the probabilities, :math:`-t/(n\,p)`.
+
+        Where ``t`` is 0 the entry is 0; where ``p`` is 0 but ``t`` is not it is
+        capped at :math:`-t/(n \cdot 2.2\times 10^{-308})`, finite. For training,
+        :meth:`gradient_logits` is the one to use.
+        """
+        p, t = self._check(p, t)
+        return np.where(t > 0, -t / np.maximum(p, _TINY), 0.0) / _n_samples(p)
+
+    def from_logits(self, z: ArrayLike, t: ArrayLike) -> float:
+        """The loss computed from the logits ``z`` directly (exact, no cap)."""
+        z, t = self._check(z, t, "z")
+        return float(-np.sum(t * log_softmax(z)) / _n_samples(z) + 0.0)
+
+    def gradient_logits(self, z: ArrayLike, t: ArrayLike) -> NDArray[np.float64]:
+        r"""The gradient with respect to the logits: :math:`(\operatorname{softmax}(z) - t)/n`.
+
+        Examples
+        --------
+        >>> import nnmath
+        >>> nnmath.cross_entropy.gradient_logits([[0.0, 0.0]], [[1.0, 0.0]])
+        array([[-0.5,  0.5]])
+        """
+        z, t = self._check(z, t, "z")
+        return (softmax(z) - t) / _n_samples(z)
+
+
+sse = SumSquaredError()
+mse = MeanSquaredError()
+cross_entropy = CrossEntropy()
+
+LOSSES: dict[str, Loss] = {"sse": sse, "mse": mse, "cross_entropy": cross_entropy}
+"""The losses by name."""
+
+
+def get_loss(name: str | Loss) -> Loss:
+    """Look up a loss by name (``"sse"``, ``"mse"``, ``"cross_entropy"``), or pass one through.
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> nnmath.get_loss("mse") is nnmath.mse
+    True
+    """
+    return _validate.lookup(name, "loss", LOSSES, Loss)
+
+
+def one_hot(labels: ArrayLike, n_classes: int) -> NDArray[np.float64]:
+    """Targets for cross-entropy: row ``i`` has a 1 in column ``labels[i]``.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (n_samples,)
+        Class indices in ``0 .. n_classes - 1``.
+    n_classes : int
+
+    Returns
+    -------
+    ndarray, shape (n_samples, n_classes)
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> nnmath.one_hot([0, 2], 3)
+    array([[1., 0., 0.],
+           [0., 0., 1.]])
+    """
+    k = _validate.whole_number(n_classes, "n_classes", minimum=1)
+    values = _validate.as_array(labels, "labels", ndim=1)
+    if np.any(values != np.round(values)) or np.any(values < 0) or np.any(values >= k):
+        raise ValueError(f"labels must be whole numbers from 0 to {k - 1}, got {np.unique(values)}")
+    result = np.zeros((values.size, k))
+    result[np.arange(values.size), values.astype(int)] = 1.0
+    return result

@@ -1,0 +1,445 @@
+r"""A fully connected feed-forward network (multilayer perceptron).
+
+The code follows the backpropagation chapter line by line. For a batch of
+:math:`n` samples stored as rows (``X`` has shape ``(n, n_in)``), layer
+:math:`l = 1, \dots, L` computes
+
+.. math::
+
+   Z^{l} = A^{l-1} (W^{l})^\top + b^{l}, \qquad A^{l} = g^{l}(Z^{l}), \qquad A^{0} = X,
+
+which is :math:`z = W x + b` for every sample (row) at once. The backward pass
+starts from the output error :math:`\delta^{L} = \partial L / \partial Z^{L}` and
+applies the chain rule layer by layer:
+
+.. math::
+
+   \delta^{l} = (\delta^{l+1} W^{l+1}) \odot g'(Z^{l}), \qquad
+   \frac{\partial L}{\partial W^{l}} = (\delta^{l})^\top A^{l-1}, \qquad
+   \frac{\partial L}{\partial b^{l}} = \sum_{\text{samples}} \delta^{l}.
+
+(With one sample as a column vector these read
+:math:`\delta^{l} = (W^{l+1})^\top \delta^{l+1} \odot g'(z^{l})` and
+:math:`\partial L / \partial W^{l} = \delta^{l} (a^{l-1})^\top`.)
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from . import _validate
+from .activations import ACTIVATIONS, get_activation, log_softmax, softmax
+from .calculus import GradientCheckResult, check_gradient
+from .functions import ScalarFunction
+from .losses import CrossEntropy, Loss, get_loss
+
+__all__ = ["INITS", "MLP", "Trace"]
+
+INITS = ("xavier", "he", "lecun")
+"""Weight initialisation schemes of :class:`MLP` (see its ``init`` parameter)."""
+
+_OUTPUT_ONLY = "softmax"
+
+
+@dataclass
+class Trace:
+    r"""Every intermediate quantity of one forward and backward pass.
+
+    Lists are indexed by layer as in the book: index 0 is the input layer,
+    1 the first hidden layer, ``L`` the output layer. ``z[0]`` and
+    ``delta[0]`` are ``None`` (the input layer computes nothing).
+
+    Attributes
+    ----------
+    a : list of ndarray
+        ``a[0]`` is ``X``; ``a[l]`` has shape ``(n_samples, layer_sizes[l])``.
+    z : list of ndarray or None
+        The net inputs :math:`Z^l`, shaped like ``a[l]``.
+    delta : list of ndarray or None
+        The error terms :math:`\delta^l = \partial L / \partial Z^l`, shaped like ``z[l]``.
+        Empty when no targets were given.
+    weight_grads, bias_grads : list of ndarray
+        :math:`\partial L / \partial W^l` and :math:`\partial L / \partial b^l` for
+        ``l = 1 .. L``, stored at index ``l - 1`` like ``MLP.weights``.
+    loss : float or None
+        The loss value, when targets were given.
+    """
+
+    a: list[NDArray[np.float64]]
+    z: list[NDArray[np.float64] | None]
+    delta: list[NDArray[np.float64] | None] = field(default_factory=list)
+    weight_grads: list[NDArray[np.float64]] = field(default_factory=list)
+    bias_grads: list[NDArray[np.float64]] = field(default_factory=list)
+    loss: float | None = None
+    loss_name: str | None = None
+
+    def __str__(self) -> str:
+        lines: list[str] = []
+        with np.printoptions(precision=6, suppress=True):
+            lines.append(f"a[0] = X, shape {self.a[0].shape}:\n{self.a[0]}")
+            for l in range(1, len(self.a)):
+                lines.append(f"z[{l}], shape {self.z[l].shape}:\n{self.z[l]}")
+                lines.append(f"a[{l}], shape {self.a[l].shape}:\n{self.a[l]}")
+            if self.loss is not None:
+                lines.append(f"loss ({self.loss_name}) = {self.loss:.10g}")
+            for l in range(len(self.a) - 1, 0, -1):
+                if self.delta:
+                    lines.append(f"delta[{l}]:\n{self.delta[l]}")
+                    lines.append(f"dL/dW[{l}]:\n{self.weight_grads[l - 1]}")
+                    lines.append(f"dL/db[{l}]:\n{self.bias_grads[l - 1]}")
+        return "\n".join(lines)
+
+
+class MLP:
+    r"""A multilayer perceptron with the book's conventions.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        Units per layer, input first: ``[2, 2, 2]`` is two inputs, one hidden
+        layer of two units and two outputs.
+    activations : sequence of str
+        One name per layer after the input, from ``"sigmoid"``, ``"tanh"``,
+        ``"relu"``, ``"leaky_relu"``, ``"identity"``, and ``"softmax"`` (output
+        layer only). ``nnmath`` activation objects are accepted too.
+    seed : int, numpy.random.Generator or None
+        Where the initial weights come from; an int gives the same weights every time.
+    init : {"xavier", "he", "lecun"}
+        How the initial weights are drawn: normal with mean 0 and standard
+        deviation :math:`\sqrt{2/(n_{in}+n_{out})}` (Xavier/Glorot, the default),
+        :math:`\sqrt{2/n_{in}}` (He) or :math:`\sqrt{1/n_{in}}` (LeCun).
+        Biases start at 0.
+
+    Attributes
+    ----------
+    weights : list of ndarray
+        ``weights[l - 1]`` is :math:`W^l`, shape ``(layer_sizes[l], layer_sizes[l - 1])``.
+        May be reassigned (arrays or nested lists of the right shape).
+    biases : list of ndarray
+        ``biases[l - 1]`` is :math:`b^l`, shape ``(layer_sizes[l],)``.
+    layer_sizes : tuple of int
+    activations : tuple of str
+
+    Examples
+    --------
+    >>> import numpy as np, nnmath
+    >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    >>> [w.shape for w in net.weights], [b.shape for b in net.biases]
+    ([(3, 2), (1, 3)], [(3,), (1,)])
+    >>> net.forward(np.zeros((4, 2))).shape
+    (4, 1)
+    """
+
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        activations: Sequence[str | ScalarFunction],
+        seed: int | np.random.Generator | None = None,
+        init: str = "xavier",
+    ) -> None:
+        if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
+            raise TypeError(f"layer_sizes must be a list of whole numbers like [2, 3, 1], got {layer_sizes!r}")
+        sizes = tuple(_validate.whole_number(n, f"layer_sizes[{i}]", minimum=1) for i, n in enumerate(layer_sizes))
+        if len(sizes) < 2:
+            raise ValueError(f"layer_sizes needs at least an input and an output size, got {list(layer_sizes)}")
+        if isinstance(activations, (str, bytes)) or not hasattr(activations, "__len__"):
+            raise TypeError(
+                f"activations must be a list with one name per layer after the input, got {activations!r}"
+            )
+        if len(activations) != len(sizes) - 1:
+            raise ValueError(
+                f"activations must have one entry per layer after the input: layer_sizes {list(sizes)} "
+                f"has {len(sizes) - 1} such layer(s), but {len(activations)} activation(s) were given: "
+                f"{list(activations)}"
+            )
+        names = []
+        for i, act in enumerate(activations):
+            if act == _OUTPUT_ONLY:
+                if i != len(activations) - 1:
+                    raise ValueError(
+                        f"softmax is only allowed in the output layer, got it at position {i} of {list(activations)}"
+                    )
+                names.append(_OUTPUT_ONLY)
+            elif isinstance(act, ScalarFunction):
+                names.append(act.name)
+            else:
+                _validate.choice(act, f"activations[{i}]", [*ACTIVATIONS, _OUTPUT_ONLY])
+                names.append(act)
+        _validate.choice(init, "init", INITS)
+        self.layer_sizes = sizes
+        self.activations = tuple(names)
+        self._functions = [None if a == _OUTPUT_ONLY else get_activation(a) for a in activations]
+        self.init = init
+        rng = _validate.as_rng(seed, "seed")
+        self.weights: list[NDArray[np.float64]] = []
+        self.biases: list[NDArray[np.float64]] = []
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            std = {"xavier": np.sqrt(2.0 / (n_in + n_out)), "he": np.sqrt(2.0 / n_in), "lecun": np.sqrt(1.0 / n_in)}[init]
+            self.weights.append(rng.normal(0.0, std, size=(n_out, n_in)))
+            self.biases.append(np.zeros(n_out))
+
+    # --- parameters -----------------------------------------------------------
+    @property
+    def n_layers(self) -> int:
+        """The number of layers with weights, :math:`L`."""
+        return len(self.layer_sizes) - 1
+
+    @property
+    def n_parameters(self) -> int:
+        """The number of weights and biases."""
+        return sum(n_out * (n_in + 1) for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:]))
+
+    def _check_parameters(self) -> None:
+        """Validate (and convert) weights and biases a reader may have reassigned."""
+        for name, params, shape_of in (
+            ("weights", self.weights, lambda l: (self.layer_sizes[l], self.layer_sizes[l - 1])),
+            ("biases", self.biases, lambda l: (self.layer_sizes[l],)),
+        ):
+            if not isinstance(params, list) or len(params) != self.n_layers:
+                raise ValueError(
+                    f"{name} must be a list of {self.n_layers} arrays (one per layer), got "
+                    f"{type(params).__name__} of length {len(params) if hasattr(params, '__len__') else '?'}"
+                )
+            for l in range(1, self.n_layers + 1):
+                array = params[l - 1]
+                if not (isinstance(array, np.ndarray) and array.dtype == np.float64 and array.shape == shape_of(l)):
+                    array = _validate.as_array(array, f"{name}[{l - 1}]")
+                    if array.shape != shape_of(l):
+                        raise ValueError(
+                            f"{name}[{l - 1}] (layer {l}) must have shape {shape_of(l)}"
+                            + (" = (n_out, n_in)" if name == "weights" else " = (n_out,)")
+                            + f" for layer_sizes {list(self.layer_sizes)}, got shape {array.shape}"
+                        )
+                    params[l - 1] = array
+                elif not np.all(np.isfinite(array)):
+                    raise ValueError(f"{name}[{l - 1}] (layer {l}) contains NaN or infinity")
+
+    def _check_inputs(self, X: ArrayLike) -> NDArray[np.float64]:
+        X = _validate.as_array(X, "X", ndim=2)
+        if X.shape[1] != self.layer_sizes[0]:
+            raise ValueError(
+                f"X must have shape (n_samples, {self.layer_sizes[0]}) for layer_sizes "
+                f"{list(self.layer_sizes)}, got shape {X.shape}"
+            )
+        return X
+
+    def get_parameters(self) -> NDArray[np.float64]:
+        """All parameters in one vector: ``W1`` (row by row), ``b1``, ``W2``, ``b2``, ...
+
+        Examples
+        --------
+        >>> import nnmath
+        >>> nnmath.MLP([2, 3, 1], ["relu", "identity"], seed=0).get_parameters().shape
+        (13,)
+        """
+        self._check_parameters()
+        return np.concatenate([p.ravel() for pair in zip(self.weights, self.biases) for p in pair])
+
+    def set_parameters(self, theta: ArrayLike) -> None:
+        """Set all parameters from one vector laid out as in :meth:`get_parameters`."""
+        theta = _validate.as_array(theta, "theta", ndim=1)
+        if theta.size != self.n_parameters:
+            raise ValueError(f"theta must have {self.n_parameters} entries for this network, got {theta.size}")
+        start = 0
+        for l in range(self.n_layers):
+            n_out, n_in = self.layer_sizes[l + 1], self.layer_sizes[l]
+            self.weights[l] = theta[start : start + n_out * n_in].reshape(n_out, n_in).copy()
+            start += n_out * n_in
+            self.biases[l] = theta[start : start + n_out].copy()
+            start += n_out
+
+    def copy(self) -> "MLP":
+        """An independent copy (weights and biases copied too)."""
+        return copy.deepcopy(self)
+
+    # --- forward and backward -------------------------------------------------
+    def _forward(self, X: NDArray[np.float64]) -> Trace:
+        a: list[NDArray[np.float64]] = [X]
+        z: list[NDArray[np.float64] | None] = [None]
+        with np.errstate(over="ignore", invalid="ignore"):
+            for W, b, g in zip(self.weights, self.biases, self._functions):
+                z_l = a[-1] @ W.T + b
+                z.append(z_l)
+                a.append(softmax(z_l) if g is None else g._value(z_l))
+        if not np.all(np.isfinite(a[-1])):
+            raise ValueError(
+                "the forward pass overflowed (the output is not finite): the weights or inputs are too large"
+            )
+        return Trace(a=a, z=z)
+
+    def forward(self, X: ArrayLike) -> NDArray[np.float64]:
+        """The network's output for a batch of inputs.
+
+        Parameters
+        ----------
+        X : array_like, shape (n_samples, n_in)
+            One sample per row. For a single sample ``x`` use ``x.reshape(1, -1)``.
+
+        Returns
+        -------
+        ndarray, shape (n_samples, n_out)
+        """
+        self._check_parameters()
+        return self._forward(self._check_inputs(X)).a[-1]
+
+    __call__ = forward
+
+    def _targets(self, T: ArrayLike, n_samples: int) -> NDArray[np.float64]:
+        T = _validate.as_array(T, "T", ndim=(1, 2))
+        n_out = self.layer_sizes[-1]
+        if T.ndim == 1:
+            hint = (f"; if these are class labels use nnmath.one_hot(T, {n_out})"
+                    if T.size == n_samples and n_out > 1 else "")
+            raise ValueError(f"T must have shape ({n_samples}, {n_out}) = (n_samples, n_out), "
+                             f"got a 1-D array of shape {T.shape}{hint}")
+        expected = (n_samples, self.layer_sizes[-1])
+        if T.shape != expected:
+            raise ValueError(f"T must have shape {expected} = (n_samples, n_out) to match X, got shape {T.shape}")
+        return T
+
+    def trace(self, X: ArrayLike, T: ArrayLike | None = None, loss: str | Loss = "sse") -> Trace:
+        r"""Every intermediate of the forward pass, and of the backward pass when ``T`` is given.
+
+        Parameters
+        ----------
+        X : array_like, shape (n_samples, n_in)
+        T : array_like, shape (n_samples, n_out), optional
+            Targets; without them only the forward pass is traced.
+        loss : {"sse", "mse", "cross_entropy"}
+
+        Returns
+        -------
+        Trace
+            Print it to see every number, or read ``trace.z[l]``, ``trace.a[l]``,
+            ``trace.delta[l]`` with the book's layer numbers.
+
+        Raises
+        ------
+        ValueError
+            On wrong shapes, non-finite values, an unknown loss, or
+            ``"cross_entropy"`` without a softmax output layer.
+        """
+        self._check_parameters()
+        X = self._check_inputs(X)
+        trace = self._forward(X)
+        if T is None:
+            return trace
+        T = self._targets(T, X.shape[0])
+        loss_fn = get_loss(loss)
+        is_softmax = self._functions[-1] is None
+        if isinstance(loss_fn, CrossEntropy) and not is_softmax:
+            raise ValueError(
+                "loss 'cross_entropy' needs a softmax output layer (activations ending in 'softmax'), "
+                f"got activations {list(self.activations)}"
+            )
+        if isinstance(loss_fn, CrossEntropy):
+            loss_fn._check(trace.a[-1], T)  # each row of T must be a distribution
+        a, z = trace.a, trace.z
+        L = self.n_layers
+        with np.errstate(over="ignore", invalid="ignore"):
+            # Output layer: delta^L = dLoss/dZ^L.
+            if isinstance(loss_fn, CrossEntropy):
+                n = X.shape[0]
+                trace.loss = float(-np.sum(T * log_softmax(z[L])) / n + 0.0)
+                delta_out = (a[L] - T) / n  # (p - t)/n: the softmax and log cancel
+            else:
+                trace.loss = loss_fn(a[L], T)
+                dL_da = loss_fn.gradient(a[L], T)
+                if is_softmax:  # Jacobian-vector product: J^T g = p * (g - <g, p>)
+                    delta_out = a[L] * (dL_da - np.sum(dL_da * a[L], axis=1, keepdims=True))
+                else:
+                    delta_out = dL_da * self._functions[-1]._derivative(z[L])
+            delta: list[NDArray[np.float64] | None] = [None] * (L + 1)
+            delta[L] = delta_out
+            weight_grads: list[NDArray[np.float64]] = [np.empty(0)] * L
+            bias_grads: list[NDArray[np.float64]] = [np.empty(0)] * L
+            for l in range(L, 0, -1):
+                weight_grads[l - 1] = delta[l].T @ a[l - 1]  # (n_out, n_in)
+                bias_grads[l - 1] = delta[l].sum(axis=0)  # (n_out,)
+                if l > 1:  # delta^{l-1} = (delta^l W^l) * g'(Z^{l-1})
+                    delta[l - 1] = (delta[l] @ self.weights[l - 1]) * self._functions[l - 2]._derivative(z[l - 1])
+        if not (np.isfinite(trace.loss) and all(np.all(np.isfinite(g)) for g in weight_grads)):
+            raise ValueError("the backward pass overflowed (a gradient is not finite): the weights are too large")
+        trace.delta, trace.weight_grads, trace.bias_grads = delta, weight_grads, bias_grads
+        trace.loss_name = loss_fn.name
+        return trace
+
+    def loss(self, X: ArrayLike, T: ArrayLike, loss: str | Loss = "sse") -> float:
+        """The loss of the network's output on ``X`` against targets ``T``."""
+        if T is None:
+            raise TypeError("T (the targets) is required to compute a loss; trace(X) alone gives the forward pass")
+        return self.trace(X, T, loss).loss  # type: ignore[return-value]
+
+    def loss_and_gradients(
+        self, X: ArrayLike, T: ArrayLike, loss: str | Loss = "sse"
+    ) -> tuple[float, list[NDArray[np.float64]], list[NDArray[np.float64]]]:
+        """The loss and its gradients with respect to every weight and bias, by backpropagation.
+
+        Parameters
+        ----------
+        X : array_like, shape (n_samples, n_in)
+        T : array_like, shape (n_samples, n_out)
+        loss : {"sse", "mse", "cross_entropy"}
+
+        Returns
+        -------
+        loss_value : float
+        weight_grads : list of ndarray, shaped like ``weights``
+        bias_grads : list of ndarray, shaped like ``biases``
+
+        Examples
+        --------
+        >>> import numpy as np, nnmath
+        >>> net = nnmath.MLP([2, 2, 2], ["sigmoid", "sigmoid"], seed=0)
+        >>> value, dW, db = net.loss_and_gradients([[0.05, 0.10]], [[0.01, 0.99]], "sse")
+        >>> [g.shape for g in dW], [g.shape for g in db]
+        ([(2, 2), (2, 2)], [(2,), (2,)])
+        """
+        if T is None:
+            raise TypeError("T (the targets) is required for the gradients; trace(X) alone gives the forward pass")
+        trace = self.trace(X, T, loss)
+        return trace.loss, trace.weight_grads, trace.bias_grads  # type: ignore[return-value]
+
+    def gradient_check(
+        self, X: ArrayLike, T: ArrayLike, loss: str | Loss = "sse", tolerance: float = 1e-6
+    ) -> GradientCheckResult:
+        """Compare backpropagation with finite differences of the loss over every parameter.
+
+        Raises :class:`nnmath.GradientCheckError` if they disagree (see
+        :func:`nnmath.check_gradient`). The network's parameters are unchanged afterwards.
+        """
+        X = self._check_inputs(X)
+        T = self._targets(T, X.shape[0])
+        theta0 = self.get_parameters()
+        probe = self.copy()
+
+        def f(theta: NDArray[np.float64]) -> float:
+            probe.set_parameters(theta)
+            return probe.trace(X, T, loss).loss  # type: ignore[return-value]
+
+        def gradient(theta: NDArray[np.float64]) -> NDArray[np.float64]:
+            probe.set_parameters(theta)
+            _, dW, db = probe.loss_and_gradients(X, T, loss)
+            return np.concatenate([g.ravel() for pair in zip(dW, db) for g in pair])
+
+        return check_gradient(f, gradient, theta0, tolerance=tolerance)
+
+    def step(self, X: ArrayLike, T: ArrayLike, loss: str | Loss, learning_rate: float) -> float:
+        r"""One gradient-descent update of every parameter, :math:`w \leftarrow w - \eta\, \partial L/\partial w`.
+
+        Returns the loss *before* the update.
+        """
+        eta = _validate.positive_number(learning_rate, "learning_rate")
+        value, dW, db = self.loss_and_gradients(X, T, loss)
+        for l in range(self.n_layers):
+            self.weights[l] = self.weights[l] - eta * dW[l]
+            self.biases[l] = self.biases[l] - eta * db[l]
+        return value
+
+    def __repr__(self) -> str:
+        return f"MLP(layer_sizes={list(self.layer_sizes)}, activations={list(self.activations)}, init={self.init!r})"

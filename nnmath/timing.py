@@ -1,0 +1,115 @@
+"""Measuring what gradients cost: backpropagation against finite differences.
+
+Used by ``benchmarks/gradient_cost.py`` and by the backpropagation chapter's
+"why backpropagation" figure. Times are medians of repeated runs, so a busy
+moment on a shared machine does not decide the result.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from . import _validate
+from .calculus import numerical_gradient
+from .network import MLP
+
+__all__ = ["GradientCost", "gradient_costs", "median_time"]
+
+
+def median_time(function: Callable[[], object], repeats: int = 5) -> float:
+    """The median wall-clock time of ``repeats`` calls of ``function()``, in seconds.
+
+    Examples
+    --------
+    >>> from nnmath.timing import median_time
+    >>> median_time(lambda: sum(range(100)), repeats=3) >= 0
+    True
+    """
+    _validate.callable_(function, "function")
+    n = _validate.whole_number(repeats, "repeats", minimum=1)
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+@dataclass(frozen=True)
+class GradientCost:
+    """One row of :func:`gradient_costs`: a network size and the median time of each method."""
+
+    layer_sizes: tuple[int, ...]
+    n_parameters: int
+    backprop_seconds: float
+    finite_difference_seconds: float
+
+    @property
+    def ratio(self) -> float:
+        """How many times slower finite differences are than backpropagation."""
+        return self.finite_difference_seconds / self.backprop_seconds
+
+
+def gradient_costs(
+    widths: Sequence[int],
+    *,
+    n_inputs: int = 4,
+    n_outputs: int = 3,
+    n_samples: int = 32,
+    repeats: int = 5,
+    fd_repeats: int = 3,
+    seed: int = 0,
+) -> list[GradientCost]:
+    """Time one gradient by backpropagation and by central differences, for growing networks.
+
+    Each network has two hidden tanh layers of the given width and a softmax
+    output with cross-entropy. Finite differences need two forward passes per
+    parameter; backpropagation one forward and one backward pass in all.
+    Both gradients are checked to agree before they are timed.
+
+    Parameters
+    ----------
+    widths : sequence of int
+        Hidden-layer widths, one network per width.
+    n_inputs, n_outputs, n_samples : int
+    repeats, fd_repeats : int
+        Repetitions for the median of backpropagation and of finite differences.
+    seed : int
+
+    Returns
+    -------
+    list of GradientCost
+    """
+    rng = np.random.default_rng(seed)
+    results = []
+    for width in widths:
+        w = _validate.whole_number(width, "width", minimum=1)
+        net = MLP([n_inputs, w, w, n_outputs], ["tanh", "tanh", "softmax"], seed=rng)
+        X = rng.normal(size=(n_samples, n_inputs))
+        T = np.eye(n_outputs)[rng.integers(0, n_outputs, size=n_samples)]
+        probe = net.copy()
+
+        def loss_at(theta: np.ndarray) -> float:
+            probe.set_parameters(theta)
+            return probe.loss(X, T, "cross_entropy")
+
+        theta = net.get_parameters()
+        fd = numerical_gradient(loss_at, theta)
+        _, dW, db = net.loss_and_gradients(X, T, "cross_entropy")
+        bp = np.concatenate([g.ravel() for pair in zip(dW, db) for g in pair])
+        # Central differences are accurate to about 1e-9 here; a bug would be off by far more.
+        if not np.allclose(bp, fd, rtol=1e-5, atol=1e-7):
+            raise AssertionError(f"backpropagation and finite differences disagree for width {w}")
+        results.append(
+            GradientCost(
+                layer_sizes=net.layer_sizes,
+                n_parameters=net.n_parameters,
+                backprop_seconds=median_time(lambda: net.loss_and_gradients(X, T, "cross_entropy"), repeats),
+                finite_difference_seconds=median_time(lambda: numerical_gradient(loss_at, theta), fd_repeats),
+            )
+        )
+    return results

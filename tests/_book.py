@@ -1,0 +1,40 @@
+"""Where the book's pages are: read from _toc.yml, so new chapters are tested automatically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def toc_pages() -> list[Path]:
+    """Every page listed in _toc.yml (root first), as paths to existing files."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    names = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries:
+            if "file" in entry:
+                names.append(entry["file"])
+            walk(entry.get("sections", []))
+            walk(entry.get("chapters", []))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters", []))
+    walk(toc.get("chapters", []))
+    pages = []
+    for name in names:
+        matches = [ROOT / f"{name}{ext}" for ext in (".md", ".ipynb") if (ROOT / f"{name}{ext}").exists()]
+        assert matches, f"_toc.yml lists {name}, but neither {name}.md nor {name}.ipynb exists"
+        pages.append(matches[0])
+    return pages
+
+
+def is_notebook(page: Path) -> bool:
+    """A MyST page is a notebook when its front matter declares a kernel (jupytext header)."""
+    if page.suffix == ".ipynb":
+        return True
+    head = page.read_text().split("\n---", 1)[0]
+    return "kernelspec" in head

@@ -1,0 +1,69 @@
+"""Shared set-up for the nnmath unit tests.
+
+* matplotlib is switched to the non-interactive Agg backend before anything
+  imports pyplot, so plotting tests run headless.
+* Hypothesis runs derandomized (a fixed seed derived from each test) and keeps
+  no example database, so every run explores the same examples: the suite is
+  reproducible, as the project's rules require for randomness.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")  # must precede any "import matplotlib.pyplot"
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "nnmath",
+    derandomize=True,  # seeded: the same examples on every run and machine
+    database=None,  # no .hypothesis/ directory next to the sources
+    deadline=None,  # timing varies on shared CI machines; max_examples bounds the cost
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("nnmath")
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    """A seeded random generator: tests that draw numbers draw the same ones every run."""
+    return np.random.default_rng(20240601)
+
+
+def central_difference(f, x, h=1e-5):
+    """An independent central difference (f(x+h) - f(x-h)) / 2h, elementwise.
+
+    Written here, not taken from nnmath.calculus, so that the activations'
+    derivatives are checked against code that shares nothing with the package.
+    The step actually taken, (x+h) - (x-h) after rounding, is used as the
+    denominator so that the only errors are truncation and round-off in f.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    up, down = x + h, x - h
+    return (f(up) - f(down)) / (up - down)
+
+
+class NoWarnings:
+    """Context manager that records every warning and lets the test assert there were none.
+
+    pyproject.toml already turns warnings into errors; this makes the check an
+    explicit assertion in the tests that are *about* warnings.
+    """
+
+    def __enter__(self):
+        self._cm = warnings.catch_warnings(record=True)
+        self.caught = self._cm.__enter__()
+        warnings.simplefilter("always")
+        return self
+
+    def __exit__(self, *exc):
+        return self._cm.__exit__(*exc)
+
+    @property
+    def messages(self) -> list[str]:
+        return [f"{w.category.__name__}: {w.message}" for w in self.caught]
