@@ -24,6 +24,7 @@ from .functions import ScalarFunction
 __all__ = [
     "ACTIVATIONS",
     "get_activation",
+    "heaviside",
     "identity",
     "leaky_relu",
     "relu",
@@ -180,6 +181,37 @@ class LeakyReLU(ScalarFunction):
 
 
 leaky_relu = LeakyReLU(0.01)
+
+
+# --- Heaviside step (the perceptron's activation) ------------------------------
+def _heaviside_formula(z: Any) -> Any:
+    import sympy
+
+    return sympy.Piecewise((0, z <= 0), (1, True))
+
+
+heaviside = ScalarFunction(
+    "heaviside",
+    lambda z: (z > 0).astype(np.float64),
+    lambda z: np.zeros_like(z),
+    _heaviside_formula,
+    latex=r"H",
+)
+heaviside.__doc__ = r"""The Heaviside step function, the activation of Rosenblatt's perceptron.
+
+.. math:: H(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}, \qquad H'(z) = 0 \quad (z \ne 0)
+
+Its derivative is 0 wherever it exists and does not exist at :math:`z = 0`
+(there ``.derivative`` returns 0 by convention). A gradient built from it is
+zero almost everywhere, so gradient descent cannot learn through it; this is
+why it is not offered to :class:`nnmath.MLP`.
+
+Examples
+--------
+>>> import nnmath
+>>> nnmath.heaviside([-1.0, 0.0, 2.0]), nnmath.heaviside.derivative([-1.0, 2.0])
+(array([0., 0., 1.]), array([0., 0.]))
+"""
 
 
 # --- identity -----------------------------------------------------------------

@@ -385,3 +385,17 @@ def test_get_activation_unknown_name_lists_valid_names():
 def test_get_activation_non_string_is_a_type_error_listing_names():
     with pytest.raises(TypeError, match="sigmoid"):
         nnmath.get_activation(3)
+
+
+def test_heaviside_is_a_step_with_zero_derivative_and_a_matching_formula():
+    """H(z) = 1 for z > 0, else 0 (H(0) = 0); H' = 0 away from 0, as SymPy's derivative of the formula."""
+    import sympy
+
+    z = np.array([-3.0, -1e-300, 0.0, 1e-300, 2.0])
+    np.testing.assert_array_equal(nnmath.heaviside(z), [0.0, 0.0, 0.0, 1.0, 1.0])
+    np.testing.assert_array_equal(nnmath.heaviside.derivative(z), np.zeros(5))
+    s = sympy.Symbol("z", real=True)
+    formula = nnmath.heaviside.formula(s)
+    assert [formula.subs(s, v) for v in (-2, 0, 3)] == [0, 0, 1]
+    assert all(sympy.diff(formula, s).subs(s, v) == 0 for v in (-2, 3))
+    assert "heaviside" not in nnmath.ACTIVATIONS  # gradient learning cannot use it
