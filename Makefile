@@ -5,7 +5,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test unit pages clean help
+# The website's scripts, fetched from the npm registry at build time and served
+# from the site itself (pinned versions; see _config.yml).
+JS_PACKAGES := mathjax@3.2.2 requirejs@2.3.7 @jupyter-widgets/html-manager@1.0.6
+VENDOR      := _vendor/site
+VSTAMP      := _vendor/.installed
+
+.PHONY: book test unit pages vendor clean help
 
 help:
 	@echo "make book   build the book into _build/html (creates .venv on first use)"
@@ -21,12 +27,25 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
-book: $(STAMP)
+$(VSTAMP): Makefile
+	@command -v npm >/dev/null 2>&1 || { echo "npm (Node.js) is needed to fetch the site's MathJax and widget scripts; install Node.js (e.g. apt-get install nodejs npm)"; exit 1; }
+	rm -rf _vendor && mkdir -p _vendor/packages $(VENDOR)/mathjax $(VENDOR)/requirejs $(VENDOR)/html-manager
+	cd _vendor/packages && npm pack --silent $(JS_PACKAGES) >/dev/null
+	tar -xzf _vendor/packages/mathjax-3.2.2.tgz -C $(VENDOR)/mathjax --strip-components=2 \
+	  package/es5/tex-mml-chtml.js package/es5/input package/es5/output/chtml package/es5/ui package/es5/a11y package/es5/sre package/es5/adaptors
+	tar -xzf _vendor/packages/requirejs-2.3.7.tgz -C $(VENDOR)/requirejs --strip-components=1 package/require.js
+	tar -xzf _vendor/packages/jupyter-widgets-html-manager-1.0.6.tgz -C $(VENDOR)/html-manager --strip-components=2 \
+	  --exclude='*.map' --exclude=package/dist/embed.js --exclude=package/dist/libembed-amd.js package/dist
+	@touch $(VSTAMP)
+
+vendor: $(VSTAMP)
+
+book: $(STAMP) $(VSTAMP)
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 	@echo
 	@echo "The book is built. Open $(CURDIR)/_build/html/index.html in a browser."
 
-test: $(STAMP)
+test: $(STAMP) $(VSTAMP)
 	$(BIN)/python -m pytest
 
 unit: $(STAMP)
@@ -36,4 +55,4 @@ pages: $(STAMP)
 	$(BIN)/python -m pytest -m pages
 
 clean:
-	rm -rf _build $(VENV) .pytest_cache .hypothesis
+	rm -rf _build _vendor $(VENV) .pytest_cache .hypothesis

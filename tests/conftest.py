@@ -9,7 +9,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import matplotlib
 
@@ -67,3 +71,34 @@ class NoWarnings:
     @property
     def messages(self) -> list[str]:
         return [f"{w.category.__name__}: {w.message}" for w in self.caught]
+
+
+def kernel_environment() -> dict[str, str]:
+    """The environment for notebook kernels: ours, without a matplotlib backend override.
+
+    With MPLBACKEND=Agg (set by many CI setups) plt.show() in a kernel draws
+    nothing, and a page would silently lose its figures.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    return env
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole book built strictly, exactly as `make book` builds it, into a temporary folder."""
+    from _book import ROOT
+
+    out = tmp_path_factory.mktemp("book")
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    result = subprocess.run(
+        [str(jupyter_book), "build", str(ROOT), "--all", "-W", "-n", "--keep-going", "--path-output", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=kernel_environment(),
+        timeout=1800,
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, f"the strict build failed:\n{log[-6000:]}"
+    return out / "_build" / "html"

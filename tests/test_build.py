@@ -1,37 +1,18 @@
 """The whole book builds strictly: every page executed, any warning or broken reference fails.
 
-This is the same command as ``make book`` (``jupyter-book build . --all -W -n
---keep-going``), built into a temporary folder so a reader's _build/ is untouched.
+The ``built_site`` fixture (tests/conftest.py) runs the same command as ``make
+book`` (``jupyter-book build . --all -W -n --keep-going``) once per test run,
+into a temporary folder so a reader's _build/ is untouched.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from _book import ROOT, toc_pages
-
-
-@pytest.fixture(scope="module")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("book")
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    result = subprocess.run(
-        [str(jupyter_book), "build", str(ROOT), "--all", "-W", "-n", "--keep-going", "--path-output", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
-        timeout=1800,
-    )
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, f"the strict build failed:\n{log[-6000:]}"
-    return out / "_build" / "html"
 
 
 @pytest.mark.build
@@ -61,3 +42,24 @@ def test_every_image_has_alt_text(built_site: Path) -> None:
             assert not re.search(r"\.(png|svg|jpe?g)$|_images/", alt.group(1)), (
                 f"{page.name}: image whose alt text is only its file name: {tag[:200]}"
             )
+
+
+@pytest.mark.build
+def test_no_root_static_folder():
+    """With a root _static/ folder, Jupyter Book would add every .js of every static path
+    (MathJax, the widget manager) to every page; the site's own assets live in _vendor/."""
+    assert not (ROOT / "_static").exists()
+
+
+@pytest.mark.build
+def test_every_page_weighs_under_two_megabytes(built_site: Path):
+    """A page with its images and widget state stays under 2 MB (benchmarks/page_weight.py prints them all)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("page_weight", ROOT / "benchmarks" / "page_weight.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows = module.page_weights(built_site)
+    assert rows, "no pages found"
+    heaviest = rows[0]
+    assert heaviest[3] < 2 * 2**20, f"{heaviest[0]} weighs {heaviest[3] / 2**20:.2f} MB"

@@ -8,6 +8,8 @@ page writes to stderr (a NumPy warning, a deprecation) fails it as well.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from pathlib import Path
 
@@ -16,6 +18,7 @@ import nbclient
 import pytest
 
 from _book import ROOT, is_notebook, toc_pages
+from conftest import kernel_environment
 
 NOTEBOOK_PAGES = [p for p in toc_pages() if is_notebook(p)]
 
@@ -28,6 +31,19 @@ def test_every_page_with_code_cells_is_executed() -> None:
             assert page in NOTEBOOK_PAGES, f"{page.name} has code cells but no jupytext/kernelspec header"
 
 
+@contextlib.contextmanager
+def kernel_env():
+    """Start kernels with kernel_environment() (no MPLBACKEND override), then restore."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(kernel_environment())
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 @pytest.mark.pages
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES, ids=[str(p.relative_to(ROOT)) for p in NOTEBOOK_PAGES])
 def test_page_executes_from_a_clean_kernel(page: Path) -> None:
@@ -36,7 +52,8 @@ def test_page_executes_from_a_clean_kernel(page: Path) -> None:
         notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(page.parent)}}
     )
     start = time.perf_counter()
-    client.execute()
+    with kernel_env():
+        client.execute()
     seconds = time.perf_counter() - start
     problems = []
     for index, cell in enumerate(notebook.cells):
@@ -46,6 +63,10 @@ def test_page_executes_from_a_clean_kernel(page: Path) -> None:
                 problems.append(f"cell {index}: {output['ename']}: {output['evalue']}")
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
                 problems.append(f"cell {index} wrote to stderr: {output['text'][:300]}")
+        figure_metadata = cell.get("metadata", {}).get("mystnb", {})
+        if "image" in figure_metadata or "figure" in figure_metadata:
+            images = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+            assert images, f"cell {index} is marked as a figure but drew no image"
         if "raises-exception" in tags:
             assert any(o.get("output_type") == "error" for o in cell.get("outputs", [])), (
                 f"cell {index} is tagged raises-exception but raised nothing"
