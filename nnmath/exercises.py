@@ -42,7 +42,8 @@ class Feedback:
         return self.correct
 
     def __repr__(self) -> str:
-        return textwrap.fill(self.message, width=78)
+        # 68 columns fit the code-output boxes of the book, also inside solution dropdowns.
+        return textwrap.fill(self.message, width=68)
 
     __str__ = __repr__
 
@@ -210,5 +211,5 @@ def check_number(
     if np.isclose(g, -t, rtol=tol, atol=floor):
         return Feedback(False, f"Not yet: {name} = {shown} has the wrong sign.")
     direction = "too high" if g > t else "too low"
-    size = f" (by {abs(g - t) / abs(t):.0%})" if t != 0 else ""
+    size = f" (by {100 * abs(g - t) / abs(t):.2g}%)" if t != 0 else ""
     return Feedback(False, f"Not yet: {name} = {shown} is {direction}{size}.")

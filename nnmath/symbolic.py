@@ -212,8 +212,8 @@ def softmax_jacobian(n_classes: int = 3) -> tuple[sympy.Matrix, sympy.Matrix, De
     if not same(raw, target):
         raise VerificationError("softmax Jacobian does not simplify to diag(p) - p p^T")
     d = Derivation(r"\frac{\partial p}{\partial z}")
-    d.add("differentiate each p_i by each z_j", raw)
-    d.add("which is diag(p) - p p^T", target,
+    d.add("differentiate each p by each z", raw)
+    d.add("which is diag(p) − p pᵀ", target,
           r"\operatorname{diag}(p) - p\,p^\top, \quad p_i = \frac{e^{z_i}}{\sum_j e^{z_j}}")
     return z, target, d
 

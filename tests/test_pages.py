@@ -31,6 +31,17 @@ def test_every_page_with_code_cells_is_executed() -> None:
             assert page in NOTEBOOK_PAGES, f"{page.name} has code cells but no jupytext/kernelspec header"
 
 
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES, ids=[str(p.relative_to(ROOT)) for p in NOTEBOOK_PAGES])
+def test_code_lines_fit_the_code_box(page: Path) -> None:
+    """The rendered code box shows about 78 characters; longer lines are cut off on the website."""
+    notebook = jupytext.read(page)
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        for line in cell.source.splitlines():
+            assert len(line) <= 78, f"cell {index} of {page.name} has a {len(line)}-character line: {line!r}"
+
+
 @contextlib.contextmanager
 def kernel_env():
     """Start kernels with kernel_environment() (no MPLBACKEND override), then restore."""
