@@ -34,6 +34,9 @@ from .functions import QuadraticBowl, ScalarFunction, profit, quadratic
 from .losses import LOSSES, Loss, cross_entropy, get_loss, mse, one_hot, sse
 from .network import INITS, MLP, Trace
 from .optim import DivergenceError, gradient_descent
+from .perceptron import Perceptron
+from .training import History, train
+from . import datasets
 
 __version__ = "0.1.0"
 
@@ -42,11 +45,13 @@ __all__ = [
     "DivergenceError",
     "GradientCheckError",
     "GradientCheckResult",
+    "History",
     "INITS",
     "LOSSES",
     "LeakyReLU",
     "Loss",
     "MLP",
+    "Perceptron",
     "QuadraticBowl",
     "ScalarFunction",
     "Trace",
@@ -75,11 +80,12 @@ __all__ = [
     "softmax_jacobian",
     "sse",
     "tanh",
+    "train",
 ]
 
 
-def __getattr__(name: str):  # lazy submodules: nnmath.symbolic, nnmath.plotting
-    if name in ("symbolic", "plotting", "exercises"):
+def __getattr__(name: str):  # submodules that load SymPy or matplotlib, imported on first use
+    if name in ("symbolic", "plotting", "exercises", "graph", "timing"):
         import importlib
 
         return importlib.import_module(f".{name}", __name__)

@@ -26,17 +26,24 @@ class DivergenceError(ArithmeticError):
         The first step whose iterate (or gradient) was not finite.
     learning_rate : float
     trajectory : ndarray, shape (step, *np.shape(x0))
-        The iterates that were still finite, starting with ``x0``.
+        The values that were still finite: the iterates starting with ``x0``
+        (:func:`gradient_descent`), or the losses (:func:`nnmath.train`).
+    quantity : str
+        What ``trajectory`` holds, for the message: ``"iterate"`` or ``"loss"``.
     """
 
-    def __init__(self, step: int, learning_rate: float, trajectory: NDArray[np.float64]) -> None:
+    def __init__(
+        self, step: int, learning_rate: float, trajectory: NDArray[np.float64], quantity: str = "iterate"
+    ) -> None:
         self.step = step
         self.learning_rate = learning_rate
         self.trajectory = trajectory
+        self.quantity = quantity
+        last = np.array2string(trajectory[-1], precision=4) if len(trajectory) else "none"
         super().__init__(
             f"gradient descent diverged at step {step} with learning_rate={learning_rate:g}: "
-            f"the iterates grew beyond floating-point range (last finite iterate "
-            f"{np.array2string(trajectory[-1], precision=4)}); try a smaller learning rate"
+            f"the values grew beyond floating-point range (last finite {quantity} {last}); "
+            "try a smaller learning rate"
         )
 
 

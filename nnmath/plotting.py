@@ -21,6 +21,7 @@ from .functions import ScalarFunction
 
 __all__ = [
     "COLORS",
+    "plot_computational_graph",
     "plot_difference_errors",
     "plot_function_and_derivative",
     "plot_gradient_field",
@@ -226,4 +227,244 @@ def plot_gradient_field(
     ax.set_xlabel("$x$")
     ax.set_ylabel("$y$")
     ax.set_aspect("equal")
+    return ax
+
+
+# --- computational graphs ---------------------------------------------------------------
+_PATH_COLORS = ("vermillion", "blue", "green", "orange", "purple", "sky")
+
+
+def _graph_positions(graph, positions) -> dict[str, tuple[float, float]]:
+    """Layer-by-layer positions: x is the layer, y spreads each layer around 0.
+
+    Computed nodes are spread evenly within their layer, ordered by the mean
+    height of their computed neighbours (a few sweeps of the barycentre
+    heuristic, which keeps crossings few). Then each source (an input) is put
+    at the mean height of the nodes it feeds, or the nearest free place above
+    or below: a weight is drawn next to the node that uses it.
+    """
+    layers = graph.layers()
+    sources = {n for n in graph.nodes if not graph.parents(n)}
+    computed = [[n for n in layer if n not in sources] for layer in layers]
+    height: dict[str, float] = {}
+
+    def spread(layer: list[str]) -> None:
+        for rank, node in enumerate(layer):
+            height[node] = (len(layer) - 1) / 2 - rank
+
+    for layer in computed:
+        spread(layer)
+    for sweep in range(4):
+        for layer in (computed[::-1] if sweep % 2 == 0 else computed):
+            def key(node: str, sweep: int = sweep) -> float:
+                near = graph.children(node) if sweep % 2 == 0 else graph.parents(node)
+                near = [n for n in near if n in height] or [n for n in (*graph.parents(node), *graph.children(node))
+                                                            if n in height]
+                return -float(np.mean([height[n] for n in near])) if near else -height[node]
+            spread(sorted(layer, key=key))
+    for depth, layer in enumerate(layers):
+        taken = [height[n] for n in layer if n in height]
+        for node in layer:
+            if node not in sources:
+                continue
+            fed = [height[c] for c in graph.children(node) if c in height]
+            centre = float(np.mean(fed)) if fed else 0.0
+            candidates = [centre + k * sign for k in range(len(layer) + len(taken) + 1) for sign in (1, -1)]
+            y = next(c for c in candidates if all(abs(c - t) > 0.999 for t in taken))
+            height[node] = y
+            taken.append(y)
+    result = {node: (float(d), float(height[node])) for d, layer in enumerate(layers) for node in layer}
+    if positions is not None:
+        if not isinstance(positions, dict):
+            raise TypeError(f"positions must be a dict of node name -> (x, y), got {positions!r}")
+        for node, xy in positions.items():
+            graph.symbol(node)  # an unknown name raises a ValueError listing the nodes
+            point = _validate.as_array(xy, f"positions[{node!r}]", ndim=1)
+            if point.shape != (2,):
+                raise ValueError(f"positions[{node!r}] must be (x, y), got {xy!r}")
+            result[node] = (float(point[0]), float(point[1]))
+    return result
+
+
+def _node_latex(graph, node: str) -> str:
+    import sympy
+
+    return sympy.latex(graph.symbol(node))
+
+
+def plot_computational_graph(
+    graph,
+    ax: plt.Axes | None = None,
+    highlight_paths: Sequence[Sequence[str]] | None = None,
+    *,
+    path_labels: Sequence[str] | None = None,
+    path_colors: Sequence[str] | None = None,
+    node_labels: dict[str, str] | None = None,
+    node_values: dict[str, float] | None = None,
+    edge_labels: str | dict[tuple[str, str], str] | None = None,
+    show_definitions: bool = False,
+    positions: dict[str, tuple[float, float]] | None = None,
+    node_size: float = 1300.0,
+    legend_loc: str = "best",
+) -> plt.Axes:
+    r"""Draw a :class:`nnmath.graph.ComputationalGraph`, optionally with paths highlighted.
+
+    Nodes are drawn as circles from left (inputs) to right (outputs), one
+    column per layer of :meth:`~nnmath.graph.ComputationalGraph.layers`;
+    inputs are shaded grey. Each edge is an arrow from a parent to the node it
+    feeds. Each highlighted path is drawn in its own colour-blind-safe colour
+    along its edges, side by side where paths share an edge, and named in the
+    legend. See the chapter "The chain rule".
+
+    Parameters
+    ----------
+    graph : nnmath.graph.ComputationalGraph
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure in the book's style if omitted.
+    highlight_paths : sequence of sequences of str, optional
+        Paths as node names, e.g. ``graph.paths("x", "f")``; consecutive
+        names must be joined by an edge.
+    path_labels : sequence of str, optional
+        Legend labels, one per path; by default the path written with arrows.
+    path_colors : sequence of str, optional
+        One colour per path; by default vermillion, blue, green, orange,
+        purple, sky from :data:`COLORS` (after six the colours repeat with
+        dashed, then dotted lines).
+    node_labels : dict, optional
+        Text inside a node, by default the node's symbol in LaTeX (``z1`` is :math:`z_1`).
+    node_values : dict, optional
+        Numbers written above the nodes, e.g. ``graph.evaluate(values)``.
+    edge_labels : "derivatives" or dict, optional
+        ``"derivatives"`` writes each edge's local derivative (LaTeX) at its
+        middle, with :math:`\sigma(z)(1 - \sigma(z))` shortened to
+        :math:`\sigma'(z)`; a dict maps ``(parent, child)`` to a label.
+    show_definitions : bool
+        Write each computed node's formula below it.
+    positions : dict, optional
+        Node name -> (x, y), replacing the automatic layout for those nodes.
+    node_size : float
+        The area of a node's circle in points².
+    legend_loc : str
+        Where the legend of the paths goes (a matplotlib legend location).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    TypeError
+        If ``graph`` is not a ComputationalGraph or an argument has the wrong type.
+    ValueError
+        If a path uses an unknown node or a missing edge, or ``path_labels`` or
+        ``path_colors`` do not match the paths.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from nnmath.graph import ComputationalGraph
+    >>> from nnmath.plotting import plot_computational_graph
+    >>> g = ComputationalGraph(["u = x**2", "v = sin(x)", "f = u*v"], "x")
+    >>> ax = plot_computational_graph(g, highlight_paths=g.paths("x", "f"))
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['$x \\to u \\to f$', '$x \\to v \\to f$']
+    >>> plt.close(ax.figure)
+    """
+    import sympy
+    from matplotlib.lines import Line2D
+    from matplotlib.transforms import offset_copy
+
+    from .graph import ComputationalGraph, short_latex
+
+    if not isinstance(graph, ComputationalGraph):
+        raise TypeError(f"graph must be an nnmath.graph.ComputationalGraph, got {graph!r}")
+    paths = [] if highlight_paths is None else list(highlight_paths)
+    checked = []
+    for i, path in enumerate(paths):
+        if isinstance(path, str) or not hasattr(path, "__len__") or len(path) < 2:
+            raise ValueError(f"highlight_paths[{i}] must be a sequence of at least two node names, got {path!r}")
+        names = list(path)
+        for name in names:
+            graph.symbol(name)  # an unknown name raises a ValueError that lists the nodes
+        for parent, child in zip(names[:-1], names[1:]):
+            if parent not in graph.parents(child):
+                raise ValueError(f"highlight_paths[{i}] uses {parent} -> {child}, which is not an edge of the graph")
+        checked.append(tuple(names))
+    if path_labels is not None and len(path_labels) != len(checked):
+        raise ValueError(f"path_labels must have one label per path ({len(checked)}), got {len(path_labels)}")
+    if path_colors is not None and len(path_colors) != len(checked):
+        raise ValueError(f"path_colors must have one colour per path ({len(checked)}), got {len(path_colors)}")
+    if edge_labels is not None and edge_labels != "derivatives" and not isinstance(edge_labels, dict):
+        raise TypeError(f"edge_labels must be 'derivatives' or a dict (parent, child) -> label, got {edge_labels!r}")
+    size = _validate.positive_number(node_size, "node_size")
+
+    ax = _axes(ax)
+    pos = _graph_positions(graph, positions)
+    xs = np.array([p[0] for p in pos.values()])
+    ys = np.array([p[1] for p in pos.values()])
+    margin_y = 0.75 if (show_definitions or node_values) else 0.55
+    ax.set_xlim(xs.min() - 0.5, xs.max() + 0.5)
+    ax.set_ylim(ys.min() - margin_y, ys.max() + margin_y)
+    ax.set_axis_off()
+    radius = np.sqrt(size) / 2  # points
+
+    # highlighted paths: coloured bands along their edges, side by side on shared edges
+    users: dict[tuple[str, str], list[int]] = {}
+    for i, path in enumerate(checked):
+        for edge in zip(path[:-1], path[1:]):
+            users.setdefault(edge, []).append(i)
+    styles = ["-", "--", ":"]
+    colors = list(path_colors) if path_colors is not None else [
+        COLORS[_PATH_COLORS[i % len(_PATH_COLORS)]] for i in range(len(checked))]
+    handles = []
+    for i, path in enumerate(checked):
+        style_i = styles[(i // len(_PATH_COLORS)) % len(styles)] if path_colors is None else "-"
+        for parent, child in zip(path[:-1], path[1:]):
+            share = users[(parent, child)]
+            offset = (share.index(i) - (len(share) - 1) / 2) * 5.0  # points
+            start = ax.transData.transform(pos[parent])
+            end = ax.transData.transform(pos[child])
+            direction = (end - start) / max(np.hypot(*(end - start)), 1e-9)
+            normal = np.array([-direction[1], direction[0]]) * offset
+            transform = offset_copy(ax.transData, fig=ax.figure, x=normal[0], y=normal[1], units="points")
+            ax.plot([pos[parent][0], pos[child][0]], [pos[parent][1], pos[child][1]], color=colors[i],
+                    lw=4.5, ls=style_i, alpha=0.9, solid_capstyle="round", transform=transform, zorder=1,
+                    gid=f"path {i}", label="_nolegend_")
+        label = (path_labels[i] if path_labels is not None
+                 else "$" + r" \to ".join(_node_latex(graph, n) for n in path) + "$")
+        handles.append(Line2D([], [], color=colors[i], lw=4.5, ls=style_i, label=label))
+
+    # edges as arrows, clipped at the node circles
+    for parent, child in graph.edges:
+        ax.annotate("", xy=pos[child], xytext=pos[parent], zorder=2,
+                    arrowprops={"arrowstyle": "-|>", "color": "0.25", "lw": 1.2, "mutation_scale": 14,
+                                "shrinkA": radius + 1, "shrinkB": radius + 2})
+    if edge_labels is not None:
+        labels = ({e: "$" + short_latex(graph.local_derivative(*e)) + "$" for e in graph.edges}
+                  if edge_labels == "derivatives" else edge_labels)
+        for edge, text in labels.items():
+            if not (isinstance(edge, tuple) and len(edge) == 2 and edge in set(graph.edges)):
+                raise ValueError(f"edge_labels has the key {edge!r}, which is not an edge (parent, child) of the graph")
+            (x0, y0), (x1, y1) = pos[edge[0]], pos[edge[1]]
+            ax.text((x0 + x1) / 2, (y0 + y1) / 2, text, ha="center", va="center", fontsize=9, zorder=4,
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "0.7", "alpha": 0.95})
+
+    # nodes
+    for node, (x, y) in pos.items():
+        is_input = node in graph.inputs
+        ax.scatter([x], [y], s=size, facecolor="0.88" if is_input else "white", edgecolor="black",
+                   linewidths=1.4, zorder=5)
+        text = node_labels.get(node) if node_labels else None
+        ax.text(x, y, text if text is not None else f"${_node_latex(graph, node)}$", ha="center",
+                va="center", fontsize=12, zorder=6)
+        if show_definitions and not is_input:
+            below = offset_copy(ax.transData, fig=ax.figure, y=-(radius + 3), units="points")
+            ax.text(x, y, f"${_node_latex(graph, node)} = {sympy.latex(graph.expression(node))}$",
+                    ha="center", va="top", fontsize=9, transform=below, zorder=6)
+        if node_values is not None and node in node_values:
+            above = offset_copy(ax.transData, fig=ax.figure, y=radius + 3, units="points")
+            ax.text(x, y, f"{float(node_values[node]):.4g}", ha="center", va="bottom", fontsize=9,
+                    color="0.2", transform=above, zorder=6)
+    if handles:
+        ax.legend(handles=handles, loc=legend_loc, fontsize=10, frameon=True, framealpha=0.9)
     return ax

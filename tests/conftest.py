@@ -34,6 +34,19 @@ settings.load_profile("nnmath")
 
 
 @pytest.fixture
+def unchanged_rcparams():
+    """Fails a test that changes matplotlib.rcParams (plot helpers must not); closes its figures."""
+    import matplotlib.pyplot as plt
+
+    before = dict(matplotlib.rcParams)
+    yield
+    after = dict(matplotlib.rcParams)
+    plt.close("all")
+    changed = sorted(k for k in before if before[k] != after.get(k))
+    assert changed == [], f"rcParams changed: {changed}"
+
+
+@pytest.fixture
 def rng() -> np.random.Generator:
     """A seeded random generator: tests that draw numbers draw the same ones every run."""
     return np.random.default_rng(20240601)

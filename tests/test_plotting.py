@@ -17,15 +17,8 @@ import nnmath
 from nnmath import plotting
 
 
-@pytest.fixture(autouse=True)
-def unchanged_rcparams():
-    """Every test here must leave matplotlib.rcParams exactly as it found them; figures are closed."""
-    before = dict(mpl.rcParams)
-    yield
-    after = dict(mpl.rcParams)
-    plt.close("all")
-    changed = sorted(k for k in before if before[k] != after.get(k))
-    assert changed == [], f"rcParams changed: {changed}"
+# Every test here must leave matplotlib.rcParams exactly as it found them (conftest.py).
+pytestmark = pytest.mark.usefixtures("unchanged_rcparams")
 
 
 def _errors():

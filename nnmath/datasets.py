@@ -1,0 +1,271 @@
+r"""Small toy data sets, made in the page and seeded.
+
+* :func:`sample_function`: noisy samples of a function of one variable, for
+  regression;
+* :func:`logic_gate`: the truth tables of AND, OR, NAND, NOR and XOR;
+* :func:`moons`: two interleaving half circles, two classes;
+* :func:`spirals`: arms of a spiral, one class per arm.
+
+Every function that draws random numbers takes ``rng`` (a
+``numpy.random.Generator``, an int seed, or ``None``): the same seed gives the
+same data. Inputs are returned as ``X`` of shape ``(n_samples, n_in)``, the
+book's convention; class labels as integers.
+
+See the chapters "How a network learns" and "The neuron and forward propagation".
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import _validate
+
+__all__ = ["LOGIC_GATES", "logic_gate", "moons", "sample_function", "spirals"]
+
+LOGIC_GATES: dict[str, tuple[int, int, int, int]] = {
+    "and": (0, 0, 0, 1),
+    "or": (0, 1, 1, 1),
+    "nand": (1, 1, 1, 0),
+    "nor": (1, 0, 0, 0),
+    "xor": (0, 1, 1, 0),
+}
+"""The outputs of each gate for the inputs (0, 0), (0, 1), (1, 0), (1, 1)."""
+
+
+def _noise(value: Any) -> float:
+    noise = _validate.real_number(value, "noise")
+    if noise < 0:
+        raise ValueError(f"noise must be 0 or greater (a standard deviation), got {value!r}")
+    return noise
+
+
+def sample_function(
+    f: Callable[[NDArray[np.float64]], Any],
+    n: int,
+    x_range: tuple[float, float] = (-1.0, 1.0),
+    noise: float = 0.0,
+    rng: np.random.Generator | int | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    r"""Noisy samples of a function of one variable, for regression.
+
+    The inputs are drawn uniformly from ``x_range`` and sorted; each target is
+
+    .. math:: t_i = f(x_i) + \varepsilon_i, \qquad \varepsilon_i \sim \mathcal{N}(0, \text{noise}^2).
+
+    See the chapter "How a network learns", which fits such samples of
+    :math:`\sin x`.
+
+    Parameters
+    ----------
+    f : callable
+        Maps an array of inputs to an array of the same shape, e.g. ``np.sin``.
+    n : int
+        The number of samples, 1 or more.
+    x_range : (float, float)
+        ``(low, high)`` with ``low < high``.
+    noise : float
+        The standard deviation of the noise added to the targets (0 or more).
+    rng : numpy.random.Generator, int or None
+
+    Returns
+    -------
+    X : ndarray, shape (n, 1)
+        The inputs, in increasing order.
+    T : ndarray, shape (n, 1)
+        The targets.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a non-callable ``f``, ``n < 1``, a bad ``x_range``, negative
+        ``noise``, or an ``f`` that returns the wrong shape or non-finite values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnmath.datasets import sample_function
+    >>> X, T = sample_function(np.square, 3, (0.0, 2.0), rng=0)
+    >>> X.shape, T.shape
+    ((3, 1), (3, 1))
+    >>> bool(np.all(T == X**2))
+    True
+    """
+    _validate.callable_(f, "f")
+    count = _validate.whole_number(n, "n", minimum=1)
+    if isinstance(x_range, (str, bytes)) or not hasattr(x_range, "__len__") or len(x_range) != 2:
+        raise TypeError(f"x_range must be a pair (low, high), got {_validate._describe(x_range)}")
+    low = _validate.real_number(x_range[0], "x_range[0]")
+    high = _validate.real_number(x_range[1], "x_range[1]")
+    if not low < high:
+        raise ValueError(f"x_range must be (low, high) with low < high, got {tuple(x_range)}")
+    sigma = _noise(noise)
+    generator = _validate.as_rng(rng)
+    x = np.sort(generator.uniform(low, high, size=count))
+    values = np.asarray(f(x.copy()), dtype=np.float64)
+    if values.shape != x.shape:
+        raise ValueError(f"f must return one value per input, shape {x.shape}, got shape {values.shape}")
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"f must return finite values on x_range {tuple(x_range)}, got NaN or infinity")
+    targets = values + sigma * generator.standard_normal(count)
+    return x.reshape(-1, 1), targets.reshape(-1, 1)
+
+
+def logic_gate(name: str) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """The truth table of a logic gate with two inputs.
+
+    See the chapter "The neuron and forward propagation", where a perceptron
+    learns AND and fails on XOR.
+
+    Parameters
+    ----------
+    name : {"and", "or", "nand", "nor", "xor"}
+        Upper or lower case.
+
+    Returns
+    -------
+    X : ndarray, shape (4, 2)
+        The inputs (0, 0), (0, 1), (1, 0), (1, 1), one per row.
+    t : ndarray of int, shape (4,)
+        The gate's output (0 or 1) for each row.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a name that is not a string or not one of the gates.
+
+    Examples
+    --------
+    >>> from nnmath.datasets import logic_gate
+    >>> X, t = logic_gate("xor")
+    >>> X
+    array([[0., 0.],
+           [0., 1.],
+           [1., 0.],
+           [1., 1.]])
+    >>> t
+    array([0, 1, 1, 0])
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be one of {', '.join(map(repr, LOGIC_GATES))}, got {_validate._describe(name)}")
+    key = _validate.choice(name.lower(), "name", list(LOGIC_GATES))
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    return X, np.array(LOGIC_GATES[key], dtype=np.int64)
+
+
+def moons(
+    n: int = 200,
+    noise: float = 0.1,
+    rng: np.random.Generator | int | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    r"""Two interleaving half circles, one class each.
+
+    Class 0 lies on the upper half of the unit circle,
+    :math:`(\cos\theta, \sin\theta)`; class 1 on a lower half circle shifted
+    right and up, :math:`(1 - \cos\theta, \tfrac12 - \sin\theta)`, with
+    :math:`\theta` evenly spaced in :math:`[0, \pi]`. Gaussian noise of standard
+    deviation ``noise`` is added to both coordinates. No straight line
+    separates the classes.
+
+    See the chapter "The neuron and forward propagation" (one neuron against
+    a network with hidden layers on this data).
+
+    Parameters
+    ----------
+    n : int
+        The number of samples, 2 or more: ``ceil(n / 2)`` of class 0, the rest of class 1.
+    noise : float
+        Standard deviation of the noise (0 or more).
+    rng : numpy.random.Generator, int or None
+
+    Returns
+    -------
+    X : ndarray, shape (n, 2)
+        The points, class 0 first.
+    labels : ndarray of int, shape (n,)
+        0 or 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnmath.datasets import moons
+    >>> X, labels = moons(6, noise=0.0)
+    >>> X.shape, labels
+    ((6, 2), array([0, 0, 0, 1, 1, 1]))
+    >>> X[:3].round(3)
+    array([[ 1.,  0.],
+           [ 0.,  1.],
+           [-1.,  0.]])
+    """
+    count = _validate.whole_number(n, "n", minimum=2)
+    sigma = _noise(noise)
+    generator = _validate.as_rng(rng)
+    n0 = (count + 1) // 2
+    n1 = count - n0
+    theta0 = np.linspace(0.0, np.pi, n0)
+    theta1 = np.linspace(0.0, np.pi, n1)
+    upper = np.column_stack([np.cos(theta0), np.sin(theta0)])
+    lower = np.column_stack([1.0 - np.cos(theta1), 0.5 - np.sin(theta1)])
+    X = np.vstack([upper, lower]) + sigma * generator.standard_normal((count, 2))
+    labels = np.repeat(np.array([0, 1], dtype=np.int64), [n0, n1])
+    return X, labels
+
+
+def spirals(
+    n_per_class: int = 100,
+    n_classes: int = 3,
+    noise: float = 0.1,
+    rng: np.random.Generator | int | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    r"""Points on the arms of a spiral, one arm per class.
+
+    Arm :math:`k` starts at the origin and winds outwards: for
+    :math:`s` evenly spaced in :math:`[0, 1]` the point at radius :math:`r = s`
+    and angle :math:`\theta = 2\pi k / K + 4 s` (:math:`K` classes) is
+    :math:`(r \cos\theta, r \sin\theta)`, plus Gaussian noise of standard
+    deviation ``noise`` times :math:`r` in each coordinate (the arms are clean at
+    the centre, where they meet, and blur towards the outside).
+
+    A harder toy problem than :func:`moons` for the training chapters.
+
+    Parameters
+    ----------
+    n_per_class : int
+        Points per arm, 2 or more.
+    n_classes : int
+        The number of arms (classes), 2 or more.
+    noise : float
+        Relative standard deviation of the noise (0 or more).
+    rng : numpy.random.Generator, int or None
+
+    Returns
+    -------
+    X : ndarray, shape (n_per_class * n_classes, 2)
+        The points, class 0 first. Without noise every point lies in the unit disc.
+    labels : ndarray of int, shape (n_per_class * n_classes,)
+        0 .. n_classes - 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnmath.datasets import spirals
+    >>> X, labels = spirals(3, n_classes=2, noise=0.0)
+    >>> labels
+    array([0, 0, 0, 1, 1, 1])
+    >>> np.linalg.norm(X, axis=1).round(3)
+    array([0. , 0.5, 1. , 0. , 0.5, 1. ])
+    """
+    per_class = _validate.whole_number(n_per_class, "n_per_class", minimum=2)
+    k_classes = _validate.whole_number(n_classes, "n_classes", minimum=2)
+    sigma = _noise(noise)
+    generator = _validate.as_rng(rng)
+    s = np.linspace(0.0, 1.0, per_class)
+    points = []
+    for k in range(k_classes):
+        theta = 2.0 * np.pi * k / k_classes + 4.0 * s
+        arm = s[:, None] * np.column_stack([np.cos(theta), np.sin(theta)])
+        points.append(arm + sigma * s[:, None] * generator.standard_normal((per_class, 2)))
+    labels = np.repeat(np.arange(k_classes, dtype=np.int64), per_class)
+    return np.vstack(points), labels

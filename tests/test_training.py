@@ -1,0 +1,291 @@
+"""The learning loop nnmath.training.train: updates, stopping rules, mini-batches, divergence, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nnmath
+from conftest import NoWarnings
+from nnmath.datasets import logic_gate
+from nnmath.training import STOP_REASONS, History, train
+
+
+@pytest.fixture
+def line_data():
+    """t = 2x + 1 at five points: a linear neuron can fit it exactly."""
+    X = np.linspace(-1.0, 1.0, 5).reshape(-1, 1)
+    return X, 2.0 * X + 1.0
+
+
+@pytest.fixture
+def curve_data():
+    """A smooth curve that a small tanh network fits well but not exactly."""
+    X = np.linspace(-2.0, 2.0, 21).reshape(-1, 1)
+    return X, np.sin(1.5 * X)
+
+
+def linear_net(seed=0):
+    return nnmath.MLP([1, 1], ["identity"], seed=seed)
+
+
+def small_net(seed=0):
+    return nnmath.MLP([1, 6, 1], ["tanh", "identity"], seed=seed)
+
+
+# --- what one step does --------------------------------------------------------------
+def test_each_step_is_one_gradient_descent_update_as_in_mlp_step(curve_data):
+    X, T = curve_data
+    trained, stepped = small_net(), small_net()
+    history = train(trained, X, T, "mse", learning_rate=0.05, steps=7)
+    losses = [stepped.step(X, T, "mse", 0.05) for _ in range(7)]
+    for a, b in zip(trained.get_parameters(), stepped.get_parameters()):
+        assert a == b  # the same arithmetic in the same order: identical floats
+    np.testing.assert_array_equal(history.loss[:-1], losses)
+    assert history.loss[-1] == stepped.loss(X, T, "mse")
+
+
+def test_gradient_norm_is_the_length_of_the_full_parameter_gradient(curve_data):
+    X, T = curve_data
+    net = small_net()
+    _, dW, db = net.loss_and_gradients(X, T, "sse")
+    flat = np.concatenate([g.ravel() for pair in zip(dW, db) for g in pair])
+    history = train(net, X, T, "sse", learning_rate=0.01, steps=0)
+    assert history.gradient_norm[0] == pytest.approx(np.linalg.norm(flat), rel=1e-14)
+
+
+def test_loss_decreases_on_an_easy_problem(line_data):
+    X, T = line_data
+    history = train(linear_net(), X, T, "mse", learning_rate=0.1, steps=200)
+    # Linear least squares is a convex quadratic; with a learning rate below
+    # 2/curvature every step lowers the loss.
+    assert np.all(np.diff(history.loss) <= 0)
+    assert history.final_loss < 1e-6 * history.loss[0]
+
+
+def test_a_classifier_with_cross_entropy_learns():
+    X, labels = logic_gate("or")
+    net = nnmath.MLP([2, 2], ["softmax"], seed=1)
+    history = train(net, X, nnmath.one_hot(labels, 2), "cross_entropy", learning_rate=1.0, steps=300)
+    assert history.final_loss < 0.1 < history.loss[0]
+    np.testing.assert_array_equal(net.forward(X).argmax(axis=1), labels)
+
+
+# --- history and stopping -------------------------------------------------------------------
+def test_history_arrays_have_one_entry_per_step_plus_the_start(curve_data):
+    X, T = curve_data
+    history = train(small_net(), X, T, "mse", learning_rate=0.05, steps=12)
+    assert isinstance(history, History)
+    assert history.steps == 12
+    assert history.loss.shape == history.gradient_norm.shape == (13,)
+    assert history.stop_reason == "step budget"
+    assert history.learning_rate == 0.05
+    assert history.stop_reason in STOP_REASONS
+
+
+def test_zero_steps_evaluates_but_does_not_change_the_network(curve_data):
+    X, T = curve_data
+    net = small_net()
+    before = net.get_parameters()
+    history = train(net, X, T, "mse", learning_rate=0.05, steps=0)
+    np.testing.assert_array_equal(net.get_parameters(), before)
+    assert history.steps == 0 and history.stop_reason == "step budget"
+    assert history.loss[0] == net.loss(X, T, "mse")
+
+
+def test_stops_at_the_loss_tolerance(line_data):
+    X, T = line_data
+    history = train(linear_net(), X, T, "mse", learning_rate=0.1, steps=10_000, loss_tolerance=1e-8)
+    assert history.stop_reason == "loss tolerance"
+    assert history.final_loss <= 1e-8 < history.loss[-2]  # stopped at the first step below it
+    assert history.steps < 10_000
+
+
+def test_stops_at_the_gradient_tolerance(curve_data):
+    X, T = curve_data
+    history = train(small_net(), X, T, "mse", learning_rate=0.2, steps=20_000, gradient_tolerance=1e-2)
+    assert history.stop_reason == "gradient tolerance"
+    assert history.gradient_norm[-1] <= 1e-2 < history.gradient_norm[-2]
+
+
+def test_loss_tolerance_is_checked_before_gradient_tolerance(line_data):
+    X, T = line_data
+    net = linear_net()
+    net.weights, net.biases = [np.array([[2.0]])], [np.array([1.0])]  # already exact
+    history = train(net, X, T, "mse", learning_rate=0.1, steps=5, loss_tolerance=1e-3, gradient_tolerance=1e-3)
+    assert history.stop_reason == "loss tolerance" and history.steps == 0
+
+
+def test_runs_the_whole_budget_when_the_tolerances_are_not_reached(curve_data):
+    X, T = curve_data
+    history = train(small_net(), X, T, "mse", learning_rate=0.05, steps=30, loss_tolerance=1e-12,
+                    gradient_tolerance=1e-12)
+    assert history.stop_reason == "step budget" and history.steps == 30
+
+
+def test_history_prints_a_short_summary(line_data):
+    X, T = line_data
+    history = train(linear_net(), X, T, "mse", learning_rate=0.1, steps=3)
+    lines = str(history).splitlines()
+    assert lines[0] == "stopped by the step budget after 3 steps (learning rate 0.1)"
+    assert lines[1].startswith(f"  loss {history.loss[0]:.4g} -> {history.loss[-1]:.4g}, gradient norm ")
+    assert len(lines) == 2 and all(len(line) <= 80 for line in lines)
+    one = train(linear_net(), X, T, "mse", learning_rate=0.1, steps=1)
+    assert "after 1 step (" in str(one)
+
+
+# --- mini-batches and randomness ---------------------------------------------------------------
+def test_mini_batches_are_reproducible_with_a_seed(curve_data):
+    X, T = curve_data
+    runs = []
+    for rng in (5, np.random.default_rng(5)):
+        net = small_net()
+        history = train(net, X, T, "mse", learning_rate=0.05, steps=40, batch_size=4, rng=rng)
+        runs.append((history.loss, net.get_parameters()))
+    np.testing.assert_array_equal(runs[0][0], runs[1][0])
+    np.testing.assert_array_equal(runs[0][1], runs[1][1])
+
+
+def test_different_seeds_draw_different_mini_batches(curve_data):
+    X, T = curve_data
+    a = train(small_net(), X, T, "mse", learning_rate=0.05, steps=10, batch_size=4, rng=1)
+    b = train(small_net(), X, T, "mse", learning_rate=0.05, steps=10, batch_size=4, rng=2)
+    assert not np.array_equal(a.loss, b.loss)
+
+
+def test_a_mini_batch_of_every_sample_is_full_batch_descent(curve_data):
+    X, T = curve_data
+    full, shuffled = small_net(), small_net()
+    h_full = train(full, X, T, "mse", learning_rate=0.05, steps=20)
+    h_shuffled = train(shuffled, X, T, "mse", learning_rate=0.05, steps=20, batch_size=len(X), rng=0)
+    # The same sums in a different order: equal up to round-off (~1e-16 per step).
+    np.testing.assert_allclose(h_shuffled.loss, h_full.loss, rtol=1e-12)
+    np.testing.assert_allclose(shuffled.get_parameters(), full.get_parameters(), rtol=1e-12, atol=1e-14)
+
+
+def test_mini_batch_losses_are_measured_on_the_batch(curve_data):
+    X, T = curve_data
+    history = train(small_net(), X, T, "sse", learning_rate=0.01, steps=0, batch_size=1, rng=0)
+    row = np.random.default_rng(0).choice(len(X), size=1, replace=False)
+    assert history.loss[0] == small_net().loss(X[row], T[row], "sse")
+
+
+def test_full_batch_training_ignores_the_rng(curve_data):
+    X, T = curve_data
+    a = train(small_net(), X, T, "mse", learning_rate=0.05, steps=5, rng=1)
+    b = train(small_net(), X, T, "mse", learning_rate=0.05, steps=5)
+    np.testing.assert_array_equal(a.loss, b.loss)
+
+
+def test_training_draws_nothing_from_the_global_random_state(curve_data):
+    X, T = curve_data
+    state = np.random.get_state()[1].copy()
+    train(small_net(), X, T, "mse", learning_rate=0.05, steps=5, batch_size=3, rng=0)
+    np.testing.assert_array_equal(np.random.get_state()[1], state)
+
+
+# --- divergence ----------------------------------------------------------------------------------------
+def test_divergence_raises_with_the_step_and_no_warnings(curve_data):
+    X, T = curve_data
+    net = small_net()
+    with NoWarnings() as caught, pytest.raises(nnmath.DivergenceError) as info:
+        train(net, X, T, "sse", learning_rate=5.0, steps=1000)
+    assert caught.messages == []
+    error = info.value
+    assert error.learning_rate == 5.0
+    assert error.step >= 1
+    assert error.trajectory.shape == (error.step,)  # the losses at iterates 0 .. step - 1
+    assert np.all(np.isfinite(error.trajectory))
+    assert "diverged at step" in str(error) and "smaller learning rate" in str(error)
+    # The network keeps its last finite parameters.
+    assert np.all(np.isfinite(net.get_parameters()))
+
+
+def test_the_reported_step_is_the_first_one_that_fails(curve_data):
+    X, T = curve_data
+    with pytest.raises(nnmath.DivergenceError) as info:
+        train(small_net(), X, T, "sse", learning_rate=5.0, steps=1000)
+    step = info.value.step
+    history = train(small_net(), X, T, "sse", learning_rate=5.0, steps=step - 1)
+    assert history.steps == step - 1
+    np.testing.assert_array_equal(history.loss, info.value.trajectory)
+
+
+def test_divergence_of_a_linear_model_grows_geometrically_before_it_fails(line_data):
+    X, T = line_data
+    with NoWarnings() as caught, pytest.raises(nnmath.DivergenceError) as info:
+        train(linear_net(), X, T, "sse", learning_rate=2.0, steps=10_000)
+    assert caught.messages == []
+    losses = info.value.trajectory
+    assert losses[-1] > 1e100 and np.all(np.diff(losses[5:]) > 0)
+
+
+def test_divergence_with_mini_batches_raises_too(curve_data):
+    X, T = curve_data
+    with NoWarnings() as caught, pytest.raises(nnmath.DivergenceError):
+        train(small_net(), X, T, "sse", learning_rate=20.0, steps=1000, batch_size=5, rng=0)
+    assert caught.messages == []
+
+
+# --- bad arguments ---------------------------------------------------------------------------------------
+def call(line_data, **changes):
+    X, T = line_data
+    arguments = {"net": linear_net(), "X": X, "T": T, "loss": "mse", "learning_rate": 0.1, "steps": 3}
+    arguments.update(changes)
+    return train(**arguments)
+
+
+@pytest.mark.parametrize(
+    "changes, error, words",
+    [
+        ({"net": "a network"}, TypeError, "net must be an nnmath.MLP"),
+        ({"net": None}, TypeError, "net must be an nnmath.MLP"),
+        ({"X": np.zeros(5)}, ValueError, "X must have 2 dimension(s)"),
+        ({"X": np.zeros((5, 2))}, ValueError, "X must have shape (n_samples, 1)"),
+        ({"X": "inputs"}, TypeError, "X must be numbers"),
+        ({"T": np.zeros((4, 1))}, ValueError, "T must have shape (5, 1)"),
+        ({"T": np.zeros(5)}, ValueError, "T must have shape (5, 1)"),
+        ({"T": np.full((5, 1), np.nan)}, ValueError, "T must contain only finite numbers"),
+        ({"loss": "hinge"}, ValueError, "unknown loss 'hinge'"),
+        ({"loss": "cross_entropy"}, ValueError, "needs a softmax output layer"),
+        ({"learning_rate": 0.0}, ValueError, "learning_rate must be greater than 0, got 0.0"),
+        ({"learning_rate": -0.1}, ValueError, "learning_rate must be greater than 0"),
+        ({"learning_rate": np.inf}, ValueError, "learning_rate must be a finite number"),
+        ({"learning_rate": np.nan}, ValueError, "learning_rate must be a finite number"),
+        ({"learning_rate": "0.1"}, TypeError, "learning_rate must be a real number"),
+        ({"learning_rate": True}, TypeError, "learning_rate must be a real number"),
+        ({"steps": -1}, ValueError, "steps must be at least 0, got -1"),
+        ({"steps": 2.5}, TypeError, "steps must be a whole number"),
+        ({"steps": True}, TypeError, "steps must be a whole number"),
+        ({"loss_tolerance": 0.0}, ValueError, "loss_tolerance must be greater than 0"),
+        ({"loss_tolerance": -1e-3}, ValueError, "loss_tolerance must be greater than 0"),
+        ({"loss_tolerance": np.nan}, ValueError, "loss_tolerance must be a finite number"),
+        ({"gradient_tolerance": 0}, ValueError, "gradient_tolerance must be greater than 0"),
+        ({"gradient_tolerance": "small"}, TypeError, "gradient_tolerance must be a real number"),
+        ({"batch_size": 0}, ValueError, "batch_size must be at least 1"),
+        ({"batch_size": 6}, ValueError, "batch_size must be from 1 to the number of samples (5), got 6"),
+        ({"batch_size": 2.0}, TypeError, "batch_size must be a whole number"),
+        ({"batch_size": 2, "rng": "seed"}, TypeError, "rng must be a numpy.random.Generator"),
+        ({"batch_size": 2, "rng": -1}, ValueError, "rng must be a non-negative seed"),
+        ({"rng": 1.5}, TypeError, "rng must be a numpy.random.Generator"),
+    ],
+)
+def test_bad_arguments_raise_clear_errors(line_data, changes, error, words):
+    with pytest.raises(error) as info:
+        call(line_data, **changes)
+    assert words in str(info.value)
+
+
+def test_non_finite_starting_parameters_are_an_error_not_a_divergence(line_data):
+    net = linear_net()
+    net.weights = [np.array([[np.nan]])]
+    with pytest.raises(ValueError, match="weights"):
+        call(line_data, net=net)
+
+
+def test_a_bad_call_leaves_the_network_unchanged(line_data):
+    net = linear_net()
+    before = net.get_parameters()
+    with pytest.raises(ValueError):
+        call(line_data, net=net, batch_size=99)
+    np.testing.assert_array_equal(net.get_parameters(), before)
