@@ -120,13 +120,15 @@ class MeanSquaredError(Loss):
 
 def _check_distribution(array: NDArray[np.float64], name: str, what: str) -> None:
     """Each row must be non-negative and sum to 1 (within round-off)."""
-    if np.any(array < 0):
-        raise ValueError(f"{name} must be {what}: no negative entries, got minimum {array.min():g}")
-    sums = array.sum(axis=-1)
+    smallest = array.min()
+    if smallest < 0:
+        raise ValueError(f"{name} must be {what}: no negative entries, got minimum {smallest:g}")
+    deviation = np.abs(array.sum(axis=-1) - 1.0)
     # 1e-6 allows for rounding in a softmax computed in float32 or by hand;
     # a wrong encoding (class indices, unnormalised scores) misses it by far more.
-    if not np.allclose(sums, 1.0, rtol=0.0, atol=1e-6):
-        worst = sums.flat[int(np.argmax(np.abs(sums - 1.0)))]
+    if deviation.max() > 1e-6:
+        sums = array.sum(axis=-1)
+        worst = sums.flat[int(np.argmax(deviation))]
         raise ValueError(
             f"each row of {name} must be {what} summing to 1, got a row summing to {worst:g}; "
             "for class labels use nnmath.one_hot(labels, n_classes)"

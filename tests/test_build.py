@@ -63,3 +63,22 @@ def test_every_page_weighs_under_two_megabytes(built_site: Path):
     assert rows, "no pages found"
     heaviest = rows[0]
     assert heaviest[3] < 2 * 2**20, f"{heaviest[0]} weighs {heaviest[3] / 2**20:.2f} MB"
+
+
+@pytest.mark.build
+def test_every_notebook_page_offers_its_executed_notebook_for_download(built_site: Path):
+    """The download menu links the page's .md source and its executed .ipynb, which opens as a notebook."""
+    import json
+
+    from _book import is_notebook
+
+    for page in toc_pages():
+        if not is_notebook(page):
+            continue
+        rel = page.relative_to(ROOT).with_suffix("")
+        html = (built_site / rel.with_suffix(".html")).read_text()
+        assert f'_sources/{rel.as_posix()}.ipynb"' in html, f"{page.name}: no .ipynb in the download menu"
+        assert f'_sources/{rel.as_posix()}.md"' in html, f"{page.name}: no .md in the download menu"
+        notebook = json.loads((built_site / "_sources" / rel.with_suffix(".ipynb")).read_text())
+        assert notebook["nbformat"] == 4
+        assert any(cell.get("outputs") for cell in notebook["cells"]), f"{page.name}: the notebook has no outputs"
