@@ -32,11 +32,11 @@ from .calculus import (
 )
 from .functions import QuadraticBowl, ScalarFunction, profit, quadratic
 from .losses import LOSSES, Loss, cross_entropy, get_loss, mse, one_hot, sse
-from .network import INITS, MLP, Trace
+from .network import INITS, MLP, Trace, initial_std
 from .optim import DivergenceError, gradient_descent
 from .perceptron import Perceptron
 from .training import History, train
-from . import datasets
+from . import datasets, diagnostics, landscape
 
 __version__ = "0.1.0"
 
@@ -65,6 +65,7 @@ __all__ = [
     "gradient_descent",
     "heaviside",
     "identity",
+    "initial_std",
     "leaky_relu",
     "log_softmax",
     "mse",

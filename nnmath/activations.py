@@ -253,7 +253,11 @@ def log_softmax(z: ArrayLike) -> NDArray[np.float64]:
     >>> nnmath.log_softmax([0.0, 1000.0])
     array([-1000.,     0.])
     """
-    z = _validate.as_array(z, "z", ndim=(1, 2))
+    return _log_softmax(_validate.as_array(z, "z", ndim=(1, 2)))
+
+
+def _log_softmax(z: NDArray[np.float64]) -> NDArray[np.float64]:
+    """log_softmax of a checked float64 array (used inside the package)."""
     with np.errstate(over="ignore"):  # a spread beyond 1.8e308 gives -inf, whose exp is 0
         shifted = z - z.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
@@ -288,7 +292,20 @@ def softmax(z: ArrayLike) -> NDArray[np.float64]:
     >>> nnmath.softmax([1000.0, 1000.0])
     array([0.5, 0.5])
     """
-    z = _validate.as_array(z, "z", ndim=(1, 2))
+    return _softmax(_validate.as_array(z, "z", ndim=(1, 2)))
+
+
+def _softmax_and_log(z: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """softmax and log_softmax of a checked float64 array from one set of exponentials."""
+    with np.errstate(over="ignore"):  # a spread beyond 1.8e308 gives -inf, whose exp is 0
+        shifted = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    total = e.sum(axis=-1, keepdims=True)
+    return e / total, shifted - np.log(total)
+
+
+def _softmax(z: NDArray[np.float64]) -> NDArray[np.float64]:
+    """softmax of a checked float64 array (used inside the package)."""
     with np.errstate(over="ignore"):  # a spread beyond 1.8e308 gives -inf, whose exp is 0
         e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)

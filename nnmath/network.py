@@ -33,15 +33,88 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _validate
-from .activations import ACTIVATIONS, get_activation, log_softmax, softmax
+from .activations import ACTIVATIONS, _softmax_and_log, get_activation
 from .calculus import GradientCheckResult, check_gradient
 from .functions import ScalarFunction
-from .losses import CrossEntropy, Loss, get_loss
+from .losses import CrossEntropy, Loss, _check_distribution, get_loss
 
-__all__ = ["INITS", "MLP", "Trace"]
+__all__ = ["INITS", "MLP", "Trace", "initial_std"]
 
 INITS = ("xavier", "he", "lecun")
-"""Weight initialisation schemes of :class:`MLP` (see its ``init`` parameter)."""
+"""Weight initialisation schemes of :class:`MLP` that set the weights' spread
+from the layer's size (see its ``init`` parameter). ``init="normal"`` with an
+explicit ``weight_std`` is accepted too, for experiments with the weight scale."""
+
+_NORMAL = "normal"
+
+
+def initial_std(init: str, n_in: int, n_out: int, weight_std: float | None = None) -> float:
+    r"""The standard deviation of the initial weights of one layer.
+
+    .. math::
+
+       \text{xavier: } \sqrt{\frac{2}{n_{in} + n_{out}}}, \qquad
+       \text{he: } \sqrt{\frac{2}{n_{in}}}, \qquad
+       \text{lecun: } \sqrt{\frac{1}{n_{in}}}, \qquad
+       \text{normal: } \texttt{weight\_std}.
+
+    Xavier/Glorot initialisation (Glorot and Bengio, 2010) keeps the variance
+    of the signal roughly constant from layer to layer for tanh-like units,
+    forwards (which asks for :math:`1/n_{in}`) and backwards (:math:`1/n_{out}`),
+    as a compromise between the two; He initialisation (He et al., 2015) does
+    the same for ReLU units, whose outputs carry only half the variance of
+    their inputs; LeCun initialisation (LeCun et al., 2012) is the forward
+    half of Xavier. See the chapter "Vanishing and exploding gradients",
+    which derives these formulas from the variance of a sum.
+
+    Parameters
+    ----------
+    init : {"xavier", "he", "lecun", "normal"}
+    n_in, n_out : int
+        The layer's fan-in (inputs per unit) and fan-out (units), at least 1.
+    weight_std : float, optional
+        Required for ``"normal"`` (a finite number greater than 0) and
+        rejected for the other schemes, which compute the spread themselves.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an unknown ``init``, sizes that are not whole numbers of at least
+        1, or a missing, unneeded or non-positive ``weight_std``.
+
+    Examples
+    --------
+    >>> from nnmath.network import initial_std
+    >>> initial_std("he", 50, 10)
+    0.2
+    >>> initial_std("normal", 50, 10, weight_std=0.5)
+    0.5
+    """
+    _validate.choice(init, "init", (*INITS, _NORMAL))
+    n_in = _validate.whole_number(n_in, "n_in", minimum=1)
+    n_out = _validate.whole_number(n_out, "n_out", minimum=1)
+    if init == _NORMAL:
+        if weight_std is None:
+            raise TypeError(
+                "init='normal' needs weight_std, the standard deviation of every weight "
+                "(a number greater than 0), e.g. weight_std=0.1"
+            )
+        return _validate.positive_number(weight_std, "weight_std")
+    if weight_std is not None:
+        raise ValueError(
+            f"weight_std is only used with init='normal'; init={init!r} computes the standard "
+            f"deviation from the layer size itself, got weight_std={weight_std!r}"
+        )
+    if init == "xavier":
+        return float(np.sqrt(2.0 / (n_in + n_out)))
+    if init == "he":
+        return float(np.sqrt(2.0 / n_in))
+    return float(np.sqrt(1.0 / n_in))  # lecun
+
 
 _OUTPUT_ONLY = "softmax"
 
@@ -77,6 +150,7 @@ class Trace:
     bias_grads: list[NDArray[np.float64]] = field(default_factory=list)
     loss: float | None = None
     loss_name: str | None = None
+    _log_output: NDArray[np.float64] | None = field(default=None, repr=False)
 
     def __str__(self) -> str:
         lines: list[str] = []
@@ -109,11 +183,18 @@ class MLP:
         layer only). ``nnmath`` activation objects are accepted too.
     seed : int, numpy.random.Generator or None
         Where the initial weights come from; an int gives the same weights every time.
-    init : {"xavier", "he", "lecun"}
+    init : {"xavier", "he", "lecun", "normal"}
         How the initial weights are drawn: normal with mean 0 and standard
-        deviation :math:`\sqrt{2/(n_{in}+n_{out})}` (Xavier/Glorot, the default),
-        :math:`\sqrt{2/n_{in}}` (He) or :math:`\sqrt{1/n_{in}}` (LeCun).
+        deviation :math:`\sqrt{2/(n_{in}+n_{out})}` (Xavier/Glorot, the
+        default; Glorot and Bengio, 2010), :math:`\sqrt{2/n_{in}}` (He; He
+        et al., 2015), :math:`\sqrt{1/n_{in}}` (LeCun), or ``weight_std`` in
+        every layer (``"normal"``), where :math:`n_{in}` and :math:`n_{out}`
+        are the layer's numbers of inputs and units (see :func:`initial_std`).
         Biases start at 0.
+    weight_std : float, optional
+        The standard deviation of every initial weight, for ``init="normal"``
+        only (required there, a number greater than 0; an error with the
+        other schemes). Used to study the effect of the weight scale.
 
     Attributes
     ----------
@@ -133,6 +214,10 @@ class MLP:
     ([(3, 2), (1, 3)], [(3,), (1,)])
     >>> net.forward(np.zeros((4, 2))).shape
     (4, 1)
+    >>> small = nnmath.MLP([2, 3, 1], ["tanh", "identity"], seed=0,
+    ...                    init="normal", weight_std=0.01)
+    >>> small
+    MLP(layer_sizes=[2, 3, 1], activations=['tanh', 'identity'], init='normal', weight_std=0.01)
     """
 
     def __init__(
@@ -141,6 +226,7 @@ class MLP:
         activations: Sequence[str | ScalarFunction],
         seed: int | np.random.Generator | None = None,
         init: str = "xavier",
+        weight_std: float | None = None,
     ) -> None:
         if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
             raise TypeError(f"layer_sizes must be a list of whole numbers like [2, 3, 1], got {layer_sizes!r}")
@@ -170,16 +256,18 @@ class MLP:
             else:
                 _validate.choice(act, f"activations[{i}]", [*ACTIVATIONS, _OUTPUT_ONLY])
                 names.append(act)
-        _validate.choice(init, "init", INITS)
+        _validate.choice(init, "init", (*INITS, _NORMAL))
+        initial_std(init, sizes[0], sizes[1], weight_std)  # checks weight_std against init
         self.layer_sizes = sizes
         self.activations = tuple(names)
         self._functions = [None if a == _OUTPUT_ONLY else get_activation(a) for a in activations]
         self.init = init
+        self.weight_std = None if weight_std is None else float(weight_std)
         rng = _validate.as_rng(seed, "seed")
         self.weights: list[NDArray[np.float64]] = []
         self.biases: list[NDArray[np.float64]] = []
         for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-            std = {"xavier": np.sqrt(2.0 / (n_in + n_out)), "he": np.sqrt(2.0 / n_in), "lecun": np.sqrt(1.0 / n_in)}[init]
+            std = initial_std(init, n_in, n_out, weight_std)
             self.weights.append(rng.normal(0.0, std, size=(n_out, n_in)))
             self.biases.append(np.zeros(n_out))
 
@@ -195,29 +283,39 @@ class MLP:
         return sum(n_out * (n_in + 1) for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:]))
 
     def _check_parameters(self) -> None:
-        """Validate (and convert) weights and biases a reader may have reassigned."""
-        for name, params, shape_of in (
-            ("weights", self.weights, lambda l: (self.layer_sizes[l], self.layer_sizes[l - 1])),
-            ("biases", self.biases, lambda l: (self.layer_sizes[l],)),
+        """Validate (and convert) weights and biases a reader may have reassigned.
+
+        Every pass checks them, NaN and infinity included: an infinite weight
+        feeding a saturating unit (tanh, sigmoid) would otherwise give finite,
+        meaningless outputs and gradients.
+        """
+        sizes = self.layer_sizes
+        for name, params, shapes in (
+            ("weights", self.weights, [(n_out, n_in) for n_in, n_out in zip(sizes[:-1], sizes[1:])]),
+            ("biases", self.biases, [(n_out,) for n_out in sizes[1:]]),
         ):
             if not isinstance(params, list) or len(params) != self.n_layers:
                 raise ValueError(
                     f"{name} must be a list of {self.n_layers} arrays (one per layer), got "
                     f"{type(params).__name__} of length {len(params) if hasattr(params, '__len__') else '?'}"
                 )
-            for l in range(1, self.n_layers + 1):
-                array = params[l - 1]
-                if not (isinstance(array, np.ndarray) and array.dtype == np.float64 and array.shape == shape_of(l)):
+            for l, (array, shape) in enumerate(zip(params, shapes), start=1):
+                if not (isinstance(array, np.ndarray) and array.dtype == np.float64 and array.shape == shape):
                     array = _validate.as_array(array, f"{name}[{l - 1}]")
-                    if array.shape != shape_of(l):
+                    if array.shape != shape:
                         raise ValueError(
-                            f"{name}[{l - 1}] (layer {l}) must have shape {shape_of(l)}"
+                            f"{name}[{l - 1}] (layer {l}) must have shape {shape}"
                             + (" = (n_out, n_in)" if name == "weights" else " = (n_out,)")
                             + f" for layer_sizes {list(self.layer_sizes)}, got shape {array.shape}"
                         )
                     params[l - 1] = array
-                elif not np.all(np.isfinite(array)):
+                elif not np.isfinite(array).all():
                     raise ValueError(f"{name}[{l - 1}] (layer {l}) contains NaN or infinity")
+
+    @staticmethod
+    def _not_finite(what: str) -> ValueError:
+        """The error for a pass whose result left the floating-point range."""
+        return ValueError(f"the {what} overflowed (it is not finite): the weights or inputs are too large")
 
     def _check_inputs(self, X: ArrayLike) -> NDArray[np.float64]:
         X = _validate.as_array(X, "X", ndim=2)
@@ -261,16 +359,21 @@ class MLP:
     def _forward(self, X: NDArray[np.float64]) -> Trace:
         a: list[NDArray[np.float64]] = [X]
         z: list[NDArray[np.float64] | None] = [None]
+        log_p = None  # log of a softmax output, kept for the cross-entropy loss
         with np.errstate(over="ignore", invalid="ignore"):
             for W, b, g in zip(self.weights, self.biases, self._functions):
                 z_l = a[-1] @ W.T + b
                 z.append(z_l)
-                a.append(softmax(z_l) if g is None else g._value(z_l))
-        if not np.all(np.isfinite(a[-1])):
-            raise ValueError(
-                "the forward pass overflowed (the output is not finite): the weights or inputs are too large"
-            )
-        return Trace(a=a, z=z)
+                if g is None:
+                    p, log_p = _softmax_and_log(z_l)
+                    a.append(p)
+                else:
+                    a.append(g._value(z_l))
+        if not np.isfinite(a[-1]).all():
+            raise self._not_finite("forward pass (its output)")
+        trace = Trace(a=a, z=z)
+        trace._log_output = log_p
+        return trace
 
     def forward(self, X: ArrayLike) -> NDArray[np.float64]:
         """The network's output for a batch of inputs.
@@ -302,6 +405,19 @@ class MLP:
             raise ValueError(f"T must have shape {expected} = (n_samples, n_out) to match X, got shape {T.shape}")
         return T
 
+    def _targets_and_loss(self, T: ArrayLike, n_samples: int, loss: str | Loss) -> tuple[NDArray[np.float64], Loss]:
+        """Check the targets and that the loss suits the output layer."""
+        T = self._targets(T, n_samples)
+        loss_fn = get_loss(loss)
+        if isinstance(loss_fn, CrossEntropy):
+            if self._functions[-1] is not None:
+                raise ValueError(
+                    "loss 'cross_entropy' needs a softmax output layer (activations ending in 'softmax'), "
+                    f"got activations {list(self.activations)}"
+                )
+            _check_distribution(T, "T", "a probability distribution (e.g. one-hot)")
+        return T, loss_fn
+
     def trace(self, X: ArrayLike, T: ArrayLike | None = None, loss: str | Loss = "sse") -> Trace:
         r"""Every intermediate of the forward pass, and of the backward pass when ``T`` is given.
 
@@ -329,29 +445,23 @@ class MLP:
         trace = self._forward(X)
         if T is None:
             return trace
-        T = self._targets(T, X.shape[0])
-        loss_fn = get_loss(loss)
+        T, loss_fn = self._targets_and_loss(T, X.shape[0], loss)
         is_softmax = self._functions[-1] is None
-        if isinstance(loss_fn, CrossEntropy) and not is_softmax:
-            raise ValueError(
-                "loss 'cross_entropy' needs a softmax output layer (activations ending in 'softmax'), "
-                f"got activations {list(self.activations)}"
-            )
-        if isinstance(loss_fn, CrossEntropy):
-            loss_fn._check(trace.a[-1], T)  # each row of T must be a distribution
         a, z = trace.a, trace.z
         L = self.n_layers
         with np.errstate(over="ignore", invalid="ignore"):
             # Output layer: delta^L = dLoss/dZ^L.
             if isinstance(loss_fn, CrossEntropy):
                 n = X.shape[0]
-                trace.loss = float(-np.sum(T * log_softmax(z[L])) / n + 0.0)
+                log_p = trace._log_output  # log softmax(z[L]), from the forward pass
+                trace.loss = float(-np.sum(T * log_p) / n + 0.0)
                 delta_out = (a[L] - T) / n  # (p - t)/n: the softmax and log cancel
             else:
                 trace.loss = loss_fn(a[L], T)
                 dL_da = loss_fn.gradient(a[L], T)
-                if is_softmax:  # Jacobian-vector product: J^T g = p * (g - <g, p>)
-                    delta_out = a[L] * (dL_da - np.sum(dL_da * a[L], axis=1, keepdims=True))
+                if is_softmax:  # J^T g = p * (g - <g, p>), J the softmax Jacobian
+                    inner = np.sum(dL_da * a[L], axis=1, keepdims=True)
+                    delta_out = a[L] * (dL_da - inner)
                 else:
                     delta_out = dL_da * self._functions[-1]._derivative(z[L])
             delta: list[NDArray[np.float64] | None] = [None] * (L + 1)
@@ -362,18 +472,34 @@ class MLP:
                 weight_grads[l - 1] = delta[l].T @ a[l - 1]  # (n_out, n_in)
                 bias_grads[l - 1] = delta[l].sum(axis=0)  # (n_out,)
                 if l > 1:  # delta^{l-1} = (delta^l W^l) * g'(Z^{l-1})
-                    delta[l - 1] = (delta[l] @ self.weights[l - 1]) * self._functions[l - 2]._derivative(z[l - 1])
-        if not (np.isfinite(trace.loss) and all(np.all(np.isfinite(g)) for g in weight_grads)):
-            raise ValueError("the backward pass overflowed (a gradient is not finite): the weights are too large")
+                    g_prime = self._functions[l - 2]._derivative(z[l - 1])
+                    delta[l - 1] = (delta[l] @ self.weights[l - 1]) * g_prime
+        if not (np.isfinite(trace.loss) and all(np.isfinite(g).all() for g in weight_grads)):
+            raise self._not_finite("backward pass (a gradient)")
         trace.delta, trace.weight_grads, trace.bias_grads = delta, weight_grads, bias_grads
         trace.loss_name = loss_fn.name
         return trace
 
     def loss(self, X: ArrayLike, T: ArrayLike, loss: str | Loss = "sse") -> float:
-        """The loss of the network's output on ``X`` against targets ``T``."""
+        """The loss of the network's output on ``X`` against targets ``T`` (a forward pass only).
+
+        The same value as ``loss_and_gradients(X, T, loss)[0]``, without the backward pass:
+        finite differences of the loss call this once per parameter and step.
+        """
         if T is None:
             raise TypeError("T (the targets) is required to compute a loss; trace(X) alone gives the forward pass")
-        return self.trace(X, T, loss).loss  # type: ignore[return-value]
+        self._check_parameters()
+        X = self._check_inputs(X)
+        trace = self._forward(X)
+        T, loss_fn = self._targets_and_loss(T, X.shape[0], loss)
+        with np.errstate(over="ignore", invalid="ignore"):
+            if isinstance(loss_fn, CrossEntropy):
+                value = float(-np.sum(T * trace._log_output) / X.shape[0] + 0.0)
+            else:
+                value = loss_fn(trace.a[-1], T)
+        if not np.isfinite(value):
+            raise self._not_finite("loss")
+        return value
 
     def loss_and_gradients(
         self, X: ArrayLike, T: ArrayLike, loss: str | Loss = "sse"
@@ -442,4 +568,7 @@ class MLP:
         return value
 
     def __repr__(self) -> str:
-        return f"MLP(layer_sizes={list(self.layer_sizes)}, activations={list(self.activations)}, init={self.init!r})"
+        text = f"MLP(layer_sizes={list(self.layer_sizes)}, activations={list(self.activations)}, init={self.init!r}"
+        if self.init == _NORMAL:
+            text += f", weight_std={self.weight_std!r}"
+        return text + ")"

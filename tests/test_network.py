@@ -536,3 +536,13 @@ def test_overflowing_forward_pass_is_reported():
 def test_repr_names_the_architecture():
     net = nnmath.MLP([2, 3, 1], ["relu", "identity"], seed=0)
     assert repr(net) == "MLP(layer_sizes=[2, 3, 1], activations=['relu', 'identity'], init='xavier')"
+
+
+def test_an_infinite_weight_into_a_saturating_unit_is_rejected():
+    """tanh(inf) = 1 would hide it: outputs and gradients stay finite but mean nothing."""
+    net = nnmath.MLP([2, 3, 1], ["tanh", "identity"], seed=0)
+    net.weights[0][0, 0] = np.inf
+    with pytest.raises(ValueError, match=r"weights\[0\] \(layer 1\) contains NaN or infinity"):
+        net.forward([[1.0, 2.0]])
+    with pytest.raises(ValueError, match=r"weights\[0\]"):
+        net.loss_and_gradients([[1.0, 2.0]], [[0.5]], "sse")
