@@ -8,7 +8,7 @@ values without NumPy warnings.
 Softmax acts on a whole vector rather than elementwise, so it is a plain
 function, :func:`softmax`, with its Jacobian :func:`softmax_jacobian`.
 
-See the chapter "Activation functions and their derivatives".
+See the chapter :ref:`chapter-activations`.
 """
 
 from __future__ import annotations
@@ -62,6 +62,8 @@ sigmoid = ScalarFunction(
 )
 sigmoid.__doc__ = r"""The logistic sigmoid and its derivative.
 
+See the chapter :ref:`chapter-activations`.
+
 .. math:: \sigma(z) = \frac{1}{1 + e^{-z}}, \qquad \sigma'(z) = \sigma(z)\,(1 - \sigma(z)).
 
 The derivative is largest at :math:`z = 0`, where it equals exactly 1/4.
@@ -92,6 +94,8 @@ def _tanh_formula(z: Any) -> Any:
 tanh = ScalarFunction("tanh", np.tanh, _tanh_derivative, _tanh_formula, latex=r"\tanh")
 tanh.__doc__ = r"""The hyperbolic tangent and its derivative.
 
+See the chapter :ref:`chapter-activations`.
+
 .. math:: \tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}, \qquad \tanh'(z) = 1 - \tanh^2(z).
 
 Examples
@@ -120,6 +124,8 @@ def _relu_formula(z: Any) -> Any:
 relu = ScalarFunction("relu", _relu, _relu_derivative, _relu_formula, latex=r"\mathrm{ReLU}")
 relu.__doc__ = r"""The rectified linear unit and its derivative.
 
+See the chapter :ref:`chapter-activations`.
+
 .. math:: \mathrm{ReLU}(z) = \max(0, z), \qquad
    \mathrm{ReLU}'(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}
 
@@ -140,6 +146,8 @@ Examples
 class LeakyReLU(ScalarFunction):
     r"""Leaky ReLU with slope :math:`\alpha` for negative inputs.
 
+    See the chapter :ref:`chapter-activations`.
+
     .. math:: f(z) = \begin{cases} z & z > 0 \\ \alpha z & z \le 0 \end{cases},
        \qquad f'(z) = \begin{cases} 1 & z > 0 \\ \alpha & z \le 0 \end{cases}
 
@@ -150,6 +158,13 @@ class LeakyReLU(ScalarFunction):
     ----------
     slope : float
         :math:`\alpha`, a finite number in [0, 1). ``nnmath.leaky_relu`` uses 0.01.
+
+    Raises
+    ------
+    TypeError
+        If ``slope`` is not a real number.
+    ValueError
+        If ``slope`` is not in :math:`[0, 1)`.
 
     Examples
     --------
@@ -199,6 +214,8 @@ heaviside = ScalarFunction(
 )
 heaviside.__doc__ = r"""The Heaviside step function, the activation of Rosenblatt's perceptron.
 
+See the chapter :ref:`chapter-neuron`.
+
 .. math:: H(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}, \qquad H'(z) = 0 \quad (z \ne 0)
 
 Its derivative is 0 wherever it exists and does not exist at :math:`z = 0`
@@ -224,6 +241,8 @@ identity = ScalarFunction(
 )
 identity.__doc__ = r"""The identity activation :math:`f(z) = z`, derivative 1 (a linear layer).
 
+See the chapter :ref:`chapter-activations`.
+
 Examples
 --------
 >>> import nnmath
@@ -236,6 +255,8 @@ array([1., 1.])
 def log_softmax(z: ArrayLike) -> NDArray[np.float64]:
     r"""The logarithm of :func:`softmax`, computed without overflow or ``log(0)``.
 
+    See the chapter :ref:`chapter-activations`.
+
     .. math:: \log p_i = z_i - \log \sum_j e^{z_j}
 
     Parameters
@@ -246,6 +267,13 @@ def log_softmax(z: ArrayLike) -> NDArray[np.float64]:
     Returns
     -------
     ndarray, same shape as ``z``
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not numeric.
+    ValueError
+        If ``z`` is empty.
 
     Examples
     --------
@@ -265,6 +293,8 @@ def _log_softmax(z: NDArray[np.float64]) -> NDArray[np.float64]:
 
 def softmax(z: ArrayLike) -> NDArray[np.float64]:
     r"""Softmax over the last axis: turns logits into probabilities.
+
+    See the chapter :ref:`chapter-activations`.
 
     .. math:: p_i = \frac{e^{z_i}}{\sum_j e^{z_j}}
 
@@ -314,6 +344,8 @@ def _softmax(z: NDArray[np.float64]) -> NDArray[np.float64]:
 def softmax_jacobian(z: ArrayLike) -> NDArray[np.float64]:
     r"""The Jacobian of :func:`softmax` at one logit vector.
 
+    See the chapter :ref:`chapter-activations`.
+
     .. math:: \frac{\partial p_i}{\partial z_j} = p_i(\delta_{ij} - p_j),
        \qquad J = \operatorname{diag}(p) - p\,p^\top
 
@@ -326,6 +358,13 @@ def softmax_jacobian(z: ArrayLike) -> NDArray[np.float64]:
     -------
     ndarray, shape (n_classes, n_classes)
         ``J[i, j]`` is the derivative of output ``i`` with respect to input ``j``.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not numeric.
+    ValueError
+        If ``z`` is not one-dimensional.
 
     Examples
     --------
@@ -352,6 +391,18 @@ ACTIVATIONS: dict[str, ScalarFunction] = {
 
 def get_activation(name: str | ScalarFunction) -> ScalarFunction:
     """Look up an elementwise activation by name (or pass one through).
+
+    See the chapter :ref:`chapter-activations`.
+
+    Parameters
+    ----------
+    name : str or ScalarFunction
+        A key of :data:`ACTIVATIONS`, or a :class:`ScalarFunction`, returned
+        unchanged.
+
+    Returns
+    -------
+    ScalarFunction
 
     Raises
     ------

@@ -1,8 +1,7 @@
 r"""Finite differences and gradient checking.
 
-The finite-difference formulas of the chapter "Derivatives from first
-principles", used throughout the book as the independent check of every
-derivative:
+The finite-difference formulas of the chapter :ref:`chapter-derivatives`,
+used throughout the book as the independent check of every derivative:
 
 * forward difference :math:`\frac{f(x+h) - f(x)}{h}`, error :math:`O(h)`;
 * central difference :math:`\frac{f(x+h) - f(x-h)}{2h}`, error :math:`O(h^2)`.
@@ -39,12 +38,29 @@ _EPS = np.finfo(np.float64).eps
 def default_step(method: str = "central") -> float:
     r"""The step :math:`h` that balances truncation and round-off error.
 
+    See the chapter :ref:`chapter-derivatives`.
+
     For the forward difference the total error is about :math:`h/2\,|f''| +
     2\varepsilon/h\,|f|`, smallest near :math:`h = \sqrt{\varepsilon} \approx 1.5\times10^{-8}`;
     for the central difference about :math:`h^2/6\,|f'''| + \varepsilon/h\,|f|`,
     smallest near :math:`h = \varepsilon^{1/3} \approx 6.1\times10^{-6}`
     (:math:`\varepsilon` is the float64 machine epsilon). Steps are scaled by
     :math:`\max(1, |x|)` where they are used.
+
+    Parameters
+    ----------
+    method : {"central", "forward"}
+        The finite-difference formula.
+
+    Returns
+    -------
+    float
+        The step :math:`h` (before scaling).
+
+    Raises
+    ------
+    ValueError
+        For any other ``method``.
 
     Examples
     --------
@@ -81,6 +97,8 @@ def numerical_derivative(
     method: str = "central",
 ) -> NDArray[np.float64] | np.float64:
     r"""The derivative of a function of one variable by finite differences.
+
+    See the chapter :ref:`chapter-derivatives`.
 
     .. math:: f'(x) \approx \frac{f(x+h) - f(x-h)}{2h} \quad\text{(central)},\qquad
        f'(x) \approx \frac{f(x+h) - f(x)}{h} \quad\text{(forward)}
@@ -144,6 +162,8 @@ def numerical_jacobian(
 ) -> NDArray[np.float64]:
     r"""The Jacobian :math:`J_{ij} = \partial f_i / \partial x_j` by central differences.
 
+    See the chapter :ref:`chapter-derivatives`.
+
     Parameters
     ----------
     f : callable
@@ -156,6 +176,13 @@ def numerical_jacobian(
     Returns
     -------
     ndarray, shape ``np.shape(f(x)) + np.shape(x)``
+
+    Raises
+    ------
+    TypeError
+        If ``f`` is not callable or ``x`` is not numeric.
+    ValueError
+        If ``f`` returns values that are not finite.
 
     Examples
     --------
@@ -193,6 +220,8 @@ def numerical_gradient(
     h: float | None = None,
 ) -> NDArray[np.float64]:
     r"""The gradient of a scalar function of an array, by central differences.
+
+    See the chapter :ref:`chapter-derivatives`.
 
     Entry :math:`j` is :math:`\frac{f(x + h e_j) - f(x - h e_j)}{2h}`: two
     evaluations of ``f`` for every entry of ``x``.
@@ -240,6 +269,8 @@ def difference_errors(
 ) -> dict[str, NDArray[np.float64]]:
     """The absolute error of the forward and central differences for each step.
 
+    See the chapter :ref:`chapter-derivatives`.
+
     Parameters
     ----------
     f : callable
@@ -255,6 +286,13 @@ def difference_errors(
     -------
     dict
         ``{"h": steps, "forward": errors, "central": errors}``, each shape (n_steps,).
+
+    Raises
+    ------
+    TypeError
+        If ``f`` or ``derivative`` is not callable.
+    ValueError
+        If a step is not greater than 0.
 
     Examples
     --------
@@ -278,6 +316,8 @@ def difference_errors(
 def fit_order(steps: ArrayLike, errors: ArrayLike) -> float:
     r"""The order :math:`p` in error :math:`\approx C h^p`: the slope of a straight line through log error vs log h.
 
+    See the chapter :ref:`chapter-derivatives`.
+
     Fit it only where truncation error dominates (before round-off takes over):
     the forward difference gives about 1, the central difference about 2.
 
@@ -289,6 +329,11 @@ def fit_order(steps: ArrayLike, errors: ArrayLike) -> float:
     Returns
     -------
     float
+
+    Raises
+    ------
+    ValueError
+        If ``steps`` and ``errors`` differ in shape or hold a value that is not greater than 0.
 
     Examples
     --------
@@ -310,7 +355,20 @@ def fit_order(steps: ArrayLike, errors: ArrayLike) -> float:
 class GradientCheckError(AssertionError):
     """Raised by :func:`check_gradient` when a gradient disagrees with finite differences.
 
+    See the chapter :ref:`chapter-backpropagation`.
+
     The :class:`GradientCheckResult` is in ``.result``.
+
+    Examples
+    --------
+    >>> import numpy as np, nnmath
+    >>> f = lambda x: float(np.sum(x ** 2))
+    >>> wrong_gradient = lambda x: x  # should be 2 x
+    >>> try:
+    ...     nnmath.check_gradient(f, wrong_gradient, [1.0, 2.0])
+    ... except nnmath.GradientCheckError as error:
+    ...     print(error.result.passed, round(error.result.max_relative_error, 3))
+    False 0.5
     """
 
     def __init__(self, result: "GradientCheckResult") -> None:
@@ -322,16 +380,28 @@ class GradientCheckError(AssertionError):
 class GradientCheckResult:
     """What :func:`check_gradient` found.
 
+    See the chapter :ref:`chapter-backpropagation`.
+
     Attributes
     ----------
     max_relative_error : float
         The largest relative error over all entries.
     worst_index : tuple of int
         Where it occurs.
-    analytic, numeric : ndarray
+    analytic, numeric : ndarray, shape like ``x``
         The two gradients compared.
     tolerance : float
+        The largest relative error that passes.
     passed : bool
+        Whether ``max_relative_error <= tolerance``.
+
+    Examples
+    --------
+    >>> import numpy as np, nnmath
+    >>> result = nnmath.check_gradient(lambda x: float(np.sum(x ** 2)),
+    ...                                lambda x: 2 * x, [1.0, 2.0])
+    >>> result.passed, result.analytic
+    (True, array([2., 4.]))
     """
 
     max_relative_error: float
@@ -364,6 +434,8 @@ def check_gradient(
     raise_on_failure: bool = True,
 ) -> GradientCheckResult:
     r"""Compare a gradient function with central finite differences of ``f``.
+
+    See the chapter :ref:`chapter-backpropagation`.
 
     The relative error of entry :math:`j` is
 

@@ -11,7 +11,7 @@ Every function that draws random numbers takes ``rng`` (a
 same data. Inputs are returned as ``X`` of shape ``(n_samples, n_in)``, the
 book's convention; class labels as integers.
 
-See the chapters "How a network learns" and "The neuron and forward propagation".
+See the chapters :ref:`chapter-how-networks-learn` and :ref:`chapter-neuron`.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def sample_function(
 
     .. math:: t_i = f(x_i) + \varepsilon_i, \qquad \varepsilon_i \sim \mathcal{N}(0, \text{noise}^2).
 
-    See the chapter "How a network learns", which fits such samples of
+    See the chapter :ref:`chapter-how-networks-learn`, which fits such samples of
     :math:`\sin x`.
 
     Parameters
@@ -116,7 +116,7 @@ def sample_function(
 def logic_gate(name: str) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """The truth table of a logic gate with two inputs.
 
-    See the chapter "The neuron and forward propagation", where a perceptron
+    See the chapter :ref:`chapter-neuron`, where a perceptron
     learns AND and fails on XOR.
 
     Parameters
@@ -169,7 +169,7 @@ def moons(
     deviation ``noise`` is added to both coordinates. No straight line
     separates the classes.
 
-    See the chapter "The neuron and forward propagation" (one neuron against
+    See the chapter :ref:`chapter-neuron` (one neuron against
     a network with hidden layers on this data).
 
     Parameters
@@ -186,6 +186,11 @@ def moons(
         The points, class 0 first.
     labels : ndarray of int, shape (n,)
         0 or 1.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is below 2 or ``noise`` is negative.
 
     Examples
     --------
@@ -221,6 +226,8 @@ def spirals(
 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     r"""Points on the arms of a spiral, one arm per class.
 
+    See the chapter :ref:`chapter-neuron`.
+
     Arm :math:`k` starts at the origin and winds outwards: for
     :math:`s` evenly spaced in :math:`[0, 1]` the point at radius :math:`r = s`
     and angle :math:`\theta = 2\pi k / K + 4 s` (:math:`K` classes) is
@@ -246,6 +253,11 @@ def spirals(
         The points, class 0 first. Without noise every point lies in the unit disc.
     labels : ndarray of int, shape (n_per_class * n_classes,)
         0 .. n_classes - 1.
+
+    Raises
+    ------
+    ValueError
+        If ``n_per_class`` is below 2 or ``noise`` is negative.
 
     Examples
     --------

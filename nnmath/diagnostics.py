@@ -1,6 +1,6 @@
 r"""Measurements of a network's signals, layer by layer: vanishing, exploding, dead.
 
-These are the measurements of the chapter "Vanishing and exploding gradients",
+These are the measurements of the chapter :ref:`chapter-vanishing-gradients`,
 written so that any chapter can reuse them:
 
 * :func:`layer_gradient_norms`: the size :math:`\lVert \partial L / \partial W^l \rVert`
@@ -68,10 +68,10 @@ def layer_gradient_norms(
        = \sqrt{\sum_{j,k} \left(\frac{\partial L}{\partial W^{l}_{jk}}\right)^2},
        \qquad l = 1, \dots, L,
 
-    with the gradients from one backward pass (:meth:`MLP.trace`). When these
+    with the gradients from one backward pass (:meth:`nnmath.MLP.trace`). When these
     numbers fall by orders of magnitude from the output layer back to the
     first layer, the gradient *vanishes*; when they grow, it *explodes*.
-    See the chapter "Vanishing and exploding gradients".
+    See the chapter :ref:`chapter-vanishing-gradients`.
 
     Parameters
     ----------
@@ -91,7 +91,7 @@ def layer_gradient_norms(
         If ``net`` is not an :class:`nnmath.MLP`, or ``T`` is None.
     ValueError
         For inputs or targets of the wrong shape, an unknown loss, or a
-        backward pass that overflows (see :meth:`MLP.trace`).
+        backward pass that overflows (see :meth:`nnmath.MLP.trace`).
 
     Examples
     --------
@@ -119,8 +119,8 @@ def error_term_norms(
     carries from layer to layer, :math:`\delta^{l} = (W^{l+1})^\top \delta^{l+1}
     \odot g'(z^{l})`; the weight gradient of layer :math:`l` is built from it
     and the layer's input, :math:`\partial L / \partial W^l = \delta^l (a^{l-1})^\top`.
-    The norm is taken over all units and samples. See the chapter "Vanishing
-    and exploding gradients".
+    The norm is taken over all units and samples. See the chapter
+    :ref:`chapter-vanishing-gradients`.
 
     Parameters
     ----------
@@ -159,6 +159,8 @@ def error_term_norms(
 class ActivationStatistics:
     r"""Mean and variance of the net inputs and activations of every layer.
 
+    See the chapter :ref:`chapter-vanishing-gradients`.
+
     Each attribute has shape ``(n_layers,)``; entry ``l - 1`` belongs to
     layer ``l`` and is taken over all samples and all units of that layer
     together (the variance divides by the number of values, not one less).
@@ -169,6 +171,15 @@ class ActivationStatistics:
         Mean and variance of the net inputs :math:`z^l`.
     a_mean, a_variance : ndarray
         Mean and variance of the activations :math:`a^l = g(z^l)`.
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> from nnmath.diagnostics import activation_statistics
+    >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    >>> stats = activation_statistics(net, [[0.0, 1.0], [1.0, 0.0]])
+    >>> stats.z_mean.shape, stats.a_variance.shape
+    ((2,), (2,))
     """
 
     z_mean: NDArray[np.float64]
@@ -195,8 +206,8 @@ def activation_statistics(net: MLP, X: ArrayLike) -> ActivationStatistics:
     where :math:`n` is the number of samples and :math:`n_l` the layer's
     width. Good initial weights keep these numbers of the same size in every
     layer; too small weights make them shrink layer by layer, too large ones
-    make them grow (or saturate the activation). See the chapter "Vanishing
-    and exploding gradients".
+    make them grow (or saturate the activation). See the chapter
+    :ref:`chapter-vanishing-gradients`.
 
     Parameters
     ----------
@@ -245,8 +256,8 @@ def dead_units(net: MLP, X: ArrayLike) -> list[NDArray[np.bool_]]:
     descent never changes them. For ReLU (with the convention
     :math:`\mathrm{ReLU}'(0) = 0`) a unit is dead when its net input is
     :math:`z \le 0` for every sample; leaky ReLU, sigmoid and tanh units have
-    a non-zero slope everywhere and are never dead. See the chapter "Vanishing
-    and exploding gradients".
+    a non-zero slope everywhere and are never dead. See the chapter
+    :ref:`chapter-vanishing-gradients`.
 
     Parameters
     ----------
@@ -294,11 +305,21 @@ def dead_units(net: MLP, X: ArrayLike) -> list[NDArray[np.bool_]]:
 class SeedSummary:
     r"""One measurement repeated for several seeds (see :func:`across_seeds`).
 
+    See the chapter :ref:`chapter-vanishing-gradients`.
+
     Attributes
     ----------
     seeds : tuple of int
-    values : ndarray, shape (n_seeds, ...)
+        The seeds, in order.
+    values : ndarray, shape ``(n_seeds, ...)``
         ``values[i]`` is the measurement for ``seeds[i]``.
+
+    Examples
+    --------
+    >>> from nnmath.diagnostics import across_seeds
+    >>> summary = across_seeds(lambda seed: float(seed), [1, 2, 3])
+    >>> summary.values, float(summary.mean)
+    (array([1., 2., 3.]), 2.0)
     """
 
     seeds: tuple[int, ...]
@@ -348,7 +369,7 @@ def across_seeds(measure: Callable[[int], ArrayLike], seeds: int | Sequence[int]
     :func:`layer_gradient_norms`); the summary gives the typical value
     (:attr:`SeedSummary.geometric_mean` or :attr:`SeedSummary.mean`) and the
     spread (:attr:`SeedSummary.low`, :attr:`SeedSummary.high`). See the
-    chapter "Vanishing and exploding gradients".
+    chapter :ref:`chapter-vanishing-gradients`.
 
     Parameters
     ----------

@@ -1,5 +1,7 @@
 r"""Check your own answers to the book's exercises with one line.
 
+See the chapter :ref:`chapter-derivatives`.
+
 Each checker returns a :class:`Feedback` that prints as a sentence saying
 whether the answer is right and, if not, why — where it goes wrong and what
 kind of mistake it looks like (a flipped sign, a missing factor).
@@ -32,7 +34,25 @@ __all__ = ["Feedback", "check_derivative", "check_number"]
 class Feedback:
     """The verdict on an answer: ``correct`` and a ``message`` that explains it.
 
+    See the chapter :ref:`chapter-derivatives`.
+
     It is truthy when the answer is correct, so ``assert check_number(...)`` works.
+
+    Attributes
+    ----------
+    correct : bool
+        Whether the answer is right.
+    message : str
+        Why, in one or two sentences; ``print(feedback)`` shows it.
+
+    Examples
+    --------
+    >>> from nnmath.exercises import check_number
+    >>> feedback = check_number(0.25, 0.25)
+    >>> feedback.correct, bool(feedback)
+    (True, True)
+    >>> feedback
+    Right: your answer = 0.25 is correct.
     """
 
     correct: bool
@@ -78,6 +98,8 @@ def check_derivative(
 ) -> Feedback:
     """Is ``answer`` the derivative (or gradient) of ``function``?
 
+    See the chapter :ref:`chapter-derivatives`.
+
     SymPy first tries to show that the two are equal exactly; if it cannot
     decide, they are compared at 50 points. A wrong answer is explained: where
     it differs, by how much, and whether the sign or a constant factor is off.
@@ -95,6 +117,11 @@ def check_derivative(
     Returns
     -------
     Feedback
+
+    Raises
+    ------
+    ValueError
+        If the answer cannot be read as a formula; the message shows the Python notation expected.
 
     Examples
     --------
@@ -170,6 +197,8 @@ def check_number(
 ) -> Feedback:
     """Is ``answer`` equal to ``expected`` within a relative tolerance?
 
+    See the chapter :ref:`chapter-derivatives`.
+
     Parameters
     ----------
     answer : float or array_like
@@ -184,6 +213,11 @@ def check_number(
     Returns
     -------
     Feedback
+
+    Raises
+    ------
+    TypeError
+        If ``answer`` is not a number or an array of numbers.
 
     Examples
     --------

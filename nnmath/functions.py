@@ -1,5 +1,7 @@
 r"""Functions of one variable that know their derivative and their formula.
 
+See the chapter :ref:`chapter-derivatives`.
+
 A :class:`ScalarFunction` bundles three views of the same function, side by
 side so that they cannot drift apart:
 
@@ -32,6 +34,8 @@ def _scalar_if_0d(result: NDArray[np.float64]) -> NDArray[np.float64] | np.float
 
 class ScalarFunction:
     """A function of one variable with its derivative and its SymPy formula.
+
+    See the chapter :ref:`chapter-derivatives`.
 
     Parameters
     ----------
@@ -106,12 +110,26 @@ profit = ScalarFunction(
 profit.__doc__ = r"""The profit function :math:`P(x) = -2x^2 + 12x - 10` of the derivatives chapter.
 
 Its derivative is :math:`P'(x) = -4x + 12`, zero at the maximum :math:`x = 3`.
-See the chapter "Derivatives from first principles".
+See the chapter :ref:`chapter-derivatives`.
+
+Call it on a number or an array of any shape (elementwise, same shape back);
+``profit.derivative(x)`` gives :math:`P'(x)` and ``profit.formula(x)`` the
+SymPy expression.
+
+Examples
+--------
+>>> import sympy, nnmath
+>>> nnmath.profit([1.0, 3.0]), nnmath.profit.derivative([1.0, 3.0])
+(array([0., 8.]), array([8., 0.]))
+>>> nnmath.profit.formula(sympy.Symbol("x"))
+-2*x**2 + 12*x - 10
 """
 
 
 def quadratic(curvature: float = 1.0) -> ScalarFunction:
     r"""The bowl :math:`f(x) = c\,x^2` with curvature parameter :math:`c > 0`.
+
+    See the chapter :ref:`chapter-derivatives`.
 
     Its derivative is :math:`f'(x) = 2 c x`. Gradient descent on it converges
     exactly when the learning rate is below :math:`1/c` (that is, below
@@ -157,6 +175,8 @@ def quadratic(curvature: float = 1.0) -> ScalarFunction:
 class QuadraticBowl:
     r"""The bowl :math:`f(v) = \sum_i c_i v_i^2` with one curvature per variable.
 
+    See the chapter :ref:`chapter-derivatives`.
+
     With unequal curvatures the contours are ellipses and the gradient
     :math:`\nabla f = (2 c_1 v_1, 2 c_2 v_2, \dots)` does not point at the
     minimum — the situation where gradient descent zig-zags.
@@ -165,6 +185,13 @@ class QuadraticBowl:
     ----------
     curvatures : sequence of float
         The positive coefficients :math:`c_i`, one per variable.
+
+    Raises
+    ------
+    TypeError
+        If ``curvatures`` is not numeric.
+    ValueError
+        If ``curvatures`` is not one-dimensional.
 
     Examples
     --------

@@ -1,6 +1,6 @@
 r"""Composite functions and a tiny computational graph: the chain rule, path by path.
 
-Two tools for the chapter "The chain rule":
+Two tools for the chapter :ref:`chapter-chain-rule`:
 
 * :func:`compose` chains functions of one variable, :math:`f = A \circ B \circ C`,
   and differentiates the chain with the chain rule,
@@ -48,6 +48,8 @@ __all__ = [
 # --- the logistic sigmoid as a SymPy function ----------------------------------------
 class Sigmoid(sympy.Function):
     r"""The logistic sigmoid as a SymPy function, :math:`\sigma(z) = 1/(1 + e^{-z})`.
+
+    See the chapter :ref:`chapter-chain-rule`.
 
     SymPy keeps it as :math:`\sigma(z)` and differentiates it as
     :math:`\sigma'(z) = \sigma(z)(1 - \sigma(z))`, so derivatives through a
@@ -119,7 +121,17 @@ class _SigmoidPrime(sympy.Function):
 def short_latex(expr: Any) -> str:
     r"""LaTeX for an expression, with :math:`\sigma(z)(1 - \sigma(z))` written :math:`\sigma'(z)`.
 
+    See the chapter :ref:`chapter-chain-rule`.
+
     Used to label the edges of a drawn graph with short local derivatives.
+
+    Parameters
+    ----------
+    expr : sympy expression
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -138,10 +150,32 @@ def short_latex(expr: Any) -> str:
 class Composite(ScalarFunction):
     r"""A chain of functions of one variable, applied right to left: ``functions[0]`` is outermost.
 
+    See the chapter :ref:`chapter-chain-rule`.
+
     Made by :func:`compose`. Besides the value, derivative and formula of every
     :class:`~nnmath.functions.ScalarFunction` it can show the inside of the
     chain: :meth:`inner_values` (what each function is fed) and :meth:`factors`
     (each function's derivative at that point, the factors of the chain rule).
+
+    Parameters
+    ----------
+    functions : sequence of ScalarFunction
+        Outermost first.
+
+    Raises
+    ------
+    TypeError
+        If an entry of ``functions`` is not a :class:`~nnmath.ScalarFunction`.
+    ValueError
+        If ``functions`` is empty.
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> from nnmath.graph import compose
+    >>> chain = compose(nnmath.sigmoid, nnmath.quadratic(1.0))
+    >>> chain.inner_values(1.0), chain.factors(1.0)
+    (array([1., 1.]), array([0.19661193, 2.        ]))
     """
 
     def __init__(self, functions: Sequence[ScalarFunction]) -> None:
@@ -216,7 +250,7 @@ def compose(*functions: ScalarFunction) -> Composite:
     .. math:: (A \circ B \circ C)'(x) = A'(B(C(x)))\; B'(C(x))\; C'(x),
 
     and its formula is the functions' formulas substituted into each other.
-    See the chapter "The chain rule".
+    See the chapter :ref:`chapter-chain-rule`.
 
     Parameters
     ----------
@@ -262,16 +296,26 @@ def compose(*functions: ScalarFunction) -> Composite:
 class PathProduct:
     r"""One path through a :class:`ComputationalGraph` and its product of local derivatives.
 
+    See the chapter :ref:`chapter-chain-rule`.
+
     Attributes
     ----------
     path : tuple of str
         The node names from the source to the target.
-    local_derivatives : tuple of sympy expressions
+    local_derivatives : tuple of SymPy expressions
         :math:`\partial c / \partial p` for each edge :math:`p \to c` on the path, in order.
     factors : tuple of float
         Their values at the point.
     product : float
         The product of the factors: this path's contribution to the total derivative.
+
+    Examples
+    --------
+    >>> from nnmath.graph import ComputationalGraph
+    >>> g = ComputationalGraph(["u = x**2", "v = sin(x)", "f = u*v"], "x")
+    >>> first = g.path_products("x", "f", {"x": 1.0})[0]
+    >>> first.path, round(first.product, 6)
+    (('x', 'u', 'f'), 1.682942)
     """
 
     path: tuple[str, ...]
@@ -318,7 +362,7 @@ class ComputationalGraph:
     :meth:`paths`, :meth:`path_products`, :meth:`total_derivative`. SymPy gives
     the same derivative from the composed formula, :meth:`symbolic_total_derivative`;
     :meth:`backward` computes it for all nodes at once, reusing shared factors.
-    See the chapter "The chain rule".
+    See the chapter :ref:`chapter-chain-rule`.
 
     Parameters
     ----------

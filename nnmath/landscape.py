@@ -19,7 +19,7 @@ or by a tuple in the book's layer numbering:
   the sending one; rows and columns count from 0 as in NumPy);
 * ``("b", l, i)``: the bias :math:`b^{l}_{i}`, stored in ``net.biases[l - 1][i]``.
 
-See the chapter "Loss functions", which draws such surfaces, and the
+See the chapter :ref:`chapter-losses`, which draws such surfaces, and the
 gradient-descent chapter, which walks on them.
 """
 
@@ -118,6 +118,8 @@ def _component(trace: Any, index: int) -> float:
 def parameter_index(net: MLP, parameter: int | tuple) -> int:
     """Where a weight or bias sits in ``net.get_parameters()``.
 
+    See the chapter :ref:`chapter-losses`.
+
     Parameters
     ----------
     net : MLP
@@ -154,8 +156,28 @@ def parameter_index(net: MLP, parameter: int | tuple) -> int:
 def parameter_label(net: MLP, parameter: int | tuple) -> str:
     """A short name for a parameter, such as ``"W1[2, 1]"`` or ``"b2[0]"``.
 
+    See the chapter :ref:`chapter-losses`.
+
     ``"W1[2, 1]"`` is :math:`W^{1}` row 2, column 1, stored in
     ``net.weights[0][2, 1]``; usable as an axis label.
+
+    Parameters
+    ----------
+    net : MLP
+        The network the parameter belongs to.
+    parameter : int or tuple
+        An index into :meth:`nnmath.MLP.get_parameters`, or
+        ``("W", l, row, column)`` / ``("b", l, row)`` as for
+        :func:`parameter_index`.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        For an index or position the network does not have.
 
     Examples
     --------
@@ -172,17 +194,19 @@ def parameter_label(net: MLP, parameter: int | tuple) -> str:
 class LossSurface:
     r"""The loss on a grid over two parameters, as returned by :func:`loss_surface`.
 
+    See the chapter :ref:`chapter-losses`.
+
     Attributes
     ----------
-    u : ndarray, shape (n_u,)
+    u : ndarray, shape ``(n_u,)``
         The values of the first parameter (the horizontal axis).
-    v : ndarray, shape (n_v,)
+    v : ndarray, shape ``(n_v,)``
         The values of the second parameter (the vertical axis).
-    loss : ndarray, shape (n_v, n_u)
+    loss : ndarray, shape ``(n_v, n_u)``
         ``loss[i, j]`` is the loss with the first parameter at ``u[j]`` and
         the second at ``v[i]`` — the layout of ``numpy.meshgrid(u, v)``, so
         ``plt.contour(u, v, loss)`` draws it directly.
-    gradient : ndarray, shape (n_v, n_u, 2), or None
+    gradient : ndarray, shape ``(n_v, n_u, 2)``, or None
         :math:`(\partial L/\partial u, \partial L/\partial v)` at every grid
         point, from backpropagation; ``None`` unless requested.
     indices : (int, int)
@@ -193,6 +217,16 @@ class LossSurface:
         The two parameters' values in the network that was passed in.
     loss_name : str
         The loss function used.
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> from nnmath.landscape import loss_surface
+    >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    >>> surface = loss_surface(net, [[0.0, 1.0], [1.0, 0.0]], [[1.0], [0.0]],
+    ...                        "sse", [0, 1], [(-1, 1), (-1, 1)], n=5)
+    >>> surface.loss.shape, surface.labels
+    ((5, 5), ('W1[0, 0]', 'W1[0, 1]'))
     """
 
     u: NDArray[np.float64]
@@ -256,7 +290,7 @@ def loss_surface(
     gives :math:`\partial L/\partial \theta_p` and
     :math:`\partial L/\partial \theta_q` there. ``net`` itself is not changed.
 
-    See the chapter "Loss functions".
+    See the chapter :ref:`chapter-losses`.
 
     Parameters
     ----------

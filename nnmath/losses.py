@@ -12,7 +12,7 @@ Each is a :class:`Loss`: call it as ``loss(y, t)`` for the value, and
 Cross-entropy also has ``gradient_logits(z, t)``, the gradient with respect
 to the logits of a softmax layer, which simplifies to :math:`(p - t)/n`.
 
-See the chapter "Loss functions".
+See the chapter :ref:`chapter-losses`.
 """
 
 from __future__ import annotations
@@ -42,8 +42,32 @@ def _n_samples(y: NDArray[np.float64]) -> int:
 
 
 class Loss:
-    """A loss function with its gradient. Use the instances ``sse``, ``mse``,
-    ``cross_entropy`` or :func:`get_loss`."""
+    r"""A loss function with its gradient. Use the instances :data:`sse`,
+    :data:`mse`, :data:`cross_entropy` or :func:`get_loss`.
+
+    See the chapter :ref:`chapter-losses`.
+
+    Calling a loss with outputs ``y`` and targets ``t`` of the same shape,
+    ``(n_samples, n_out)`` or ``(n_out,)``, gives a float;
+    ``loss.gradient(y, t)`` gives :math:`\partial L / \partial y`, shaped like
+    ``y``. A ``ValueError`` names the argument whose shape does not fit.
+
+    Attributes
+    ----------
+    name : str
+        The name under which :data:`LOSSES` lists it.
+    latex : str
+        Its formula in LaTeX, for plot labels.
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> loss = nnmath.get_loss("sse")
+    >>> isinstance(loss, nnmath.Loss), loss.name
+    (True, 'sse')
+    >>> loss([[1.0, 2.0]], [[1.0, 0.0]]), loss.gradient([[1.0, 2.0]], [[1.0, 0.0]])
+    (2.0, array([[0., 2.]]))
+    """
 
     name: str = ""
     latex: str = ""
@@ -62,6 +86,8 @@ class Loss:
 
 class SumSquaredError(Loss):
     r"""Half the sum of squared errors over all samples and outputs.
+
+    See the chapter :ref:`chapter-losses`.
 
     .. math:: L = \frac12 \sum_{n,k} (y_{nk} - t_{nk})^2, \qquad
        \frac{\partial L}{\partial y_{nk}} = y_{nk} - t_{nk}
@@ -91,6 +117,8 @@ class SumSquaredError(Loss):
 
 class MeanSquaredError(Loss):
     r"""The mean over all elements of the squared error.
+
+    See the chapter :ref:`chapter-losses`.
 
     .. math:: L = \frac{1}{N} \sum_{n,k} (y_{nk} - t_{nk})^2, \qquad
        \frac{\partial L}{\partial y_{nk}} = \frac{2}{N}(y_{nk} - t_{nk})
@@ -138,6 +166,8 @@ def _check_distribution(array: NDArray[np.float64], name: str, what: str) -> Non
 class CrossEntropy(Loss):
     r"""Cross-entropy of softmax probabilities ``p`` against targets ``t``.
 
+    See the chapter :ref:`chapter-losses`.
+
     .. math:: L = -\frac{1}{n}\sum_{n}\sum_k t_{nk} \log p_{nk}, \qquad
        \frac{\partial L}{\partial z_{nk}} = \frac{p_{nk} - t_{nk}}{n}
 
@@ -149,7 +179,8 @@ class CrossEntropy(Loss):
     (:math:`0 \log 0 = 0`). Where the target is positive and the probability is
     exactly 0 the true loss is infinite; the value is capped at
     :math:`-\log(2.2\times10^{-308}) \approx 708.4` per unit of target, so it stays
-    finite. Use :meth:`from_logits` to avoid the cap altogether.
+    finite. Use :meth:`cross_entropy.from_logits <nnmath.cross_entropy.from_logits>`
+    to avoid the cap altogether.
 
     Examples
     --------
@@ -188,7 +219,7 @@ class CrossEntropy(Loss):
 
         Where ``t`` is 0 the entry is 0; where ``p`` is 0 but ``t`` is not it is
         capped at :math:`-t/(n \cdot 2.2\times 10^{-308})`, finite. For training,
-        :meth:`gradient_logits` is the one to use.
+        :meth:`~nnmath.cross_entropy.gradient_logits` is the one to use.
         """
         p, t = self._check(p, t)
         return np.where(t > 0, -t / np.maximum(p, _TINY), 0.0) / _n_samples(p)
@@ -222,6 +253,22 @@ LOSSES: dict[str, Loss] = {"sse": sse, "mse": mse, "cross_entropy": cross_entrop
 def get_loss(name: str | Loss) -> Loss:
     """Look up a loss by name (``"sse"``, ``"mse"``, ``"cross_entropy"``), or pass one through.
 
+    See the chapter :ref:`chapter-losses`.
+
+    Parameters
+    ----------
+    name : str or Loss
+        A key of :data:`LOSSES`, or a :class:`Loss`, returned unchanged.
+
+    Returns
+    -------
+    Loss
+
+    Raises
+    ------
+    ValueError
+        For an unknown name; the message lists the valid ones.
+
     Examples
     --------
     >>> import nnmath
@@ -234,6 +281,8 @@ def get_loss(name: str | Loss) -> Loss:
 def one_hot(labels: ArrayLike, n_classes: int) -> NDArray[np.float64]:
     """Targets for cross-entropy: row ``i`` has a 1 in column ``labels[i]``.
 
+    See the chapter :ref:`chapter-losses`.
+
     Parameters
     ----------
     labels : array_like of int, shape (n_samples,)
@@ -243,6 +292,11 @@ def one_hot(labels: ArrayLike, n_classes: int) -> NDArray[np.float64]:
     Returns
     -------
     ndarray, shape (n_samples, n_classes)
+
+    Raises
+    ------
+    ValueError
+        If a label is not a whole number from 0 to ``n_classes - 1``.
 
     Examples
     --------

@@ -1,5 +1,7 @@
 r"""A fully connected feed-forward network (multilayer perceptron).
 
+See the chapter :ref:`chapter-neuron`.
+
 The code follows the backpropagation chapter line by line. For a batch of
 :math:`n` samples stored as rows (``X`` has shape ``(n, n_in)``), layer
 :math:`l = 1, \dots, L` computes
@@ -64,7 +66,7 @@ def initial_std(init: str, n_in: int, n_out: int, weight_std: float | None = Non
     as a compromise between the two; He initialisation (He et al., 2015) does
     the same for ReLU units, whose outputs carry only half the variance of
     their inputs; LeCun initialisation (LeCun et al., 2012) is the forward
-    half of Xavier. See the chapter "Vanishing and exploding gradients",
+    half of Xavier. See the chapter :ref:`chapter-vanishing-gradients`,
     which derives these formulas from the variance of a sum.
 
     Parameters
@@ -123,6 +125,8 @@ _OUTPUT_ONLY = "softmax"
 class Trace:
     r"""Every intermediate quantity of one forward and backward pass.
 
+    See the chapter :ref:`chapter-backpropagation`.
+
     Lists are indexed by layer as in the book: index 0 is the input layer,
     1 the first hidden layer, ``L`` the output layer. ``z[0]`` and
     ``delta[0]`` are ``None`` (the input layer computes nothing).
@@ -141,6 +145,16 @@ class Trace:
         ``l = 1 .. L``, stored at index ``l - 1`` like ``MLP.weights``.
     loss : float or None
         The loss value, when targets were given.
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    >>> trace = net.trace([[0.5, -1.0]], [[1.0]], "sse")
+    >>> [a.shape for a in trace.a], trace.z[0] is None
+    ([(1, 2), (1, 3), (1, 1)], True)
+    >>> [g.shape for g in trace.weight_grads]
+    [(3, 2), (1, 3)]
     """
 
     a: list[NDArray[np.float64]]
@@ -171,6 +185,8 @@ class Trace:
 
 class MLP:
     r"""A multilayer perceptron with the book's conventions.
+
+    See the chapter :ref:`chapter-neuron`.
 
     Parameters
     ----------
@@ -206,6 +222,13 @@ class MLP:
     layer_sizes : tuple of int
     activations : tuple of str
 
+    Raises
+    ------
+    ValueError
+        If ``layer_sizes`` has fewer than two entries or an entry below 1,
+        if there is not one activation per layer after the input, or for an
+        unknown activation or ``init`` (the message lists the valid ones).
+
     Examples
     --------
     >>> import numpy as np, nnmath
@@ -217,7 +240,8 @@ class MLP:
     >>> small = nnmath.MLP([2, 3, 1], ["tanh", "identity"], seed=0,
     ...                    init="normal", weight_std=0.01)
     >>> small
-    MLP(layer_sizes=[2, 3, 1], activations=['tanh', 'identity'], init='normal', weight_std=0.01)
+    MLP(layer_sizes=[2, 3, 1], activations=['tanh', 'identity'],
+        init='normal', weight_std=0.01)
     """
 
     def __init__(

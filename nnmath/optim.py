@@ -1,5 +1,7 @@
 r"""Gradient descent, and what happens when it diverges.
 
+See the chapter :ref:`chapter-how-networks-learn`.
+
 The update rule of the chapter "Gradient descent":
 
 .. math:: x_{k+1} = x_k - \eta\, \nabla f(x_k).
@@ -20,16 +22,28 @@ __all__ = ["DivergenceError", "gradient_descent"]
 class DivergenceError(ArithmeticError):
     """Gradient descent left the finite numbers: the learning rate is too large.
 
+    See the chapter :ref:`chapter-how-networks-learn`.
+
     Attributes
     ----------
     step : int
         The first step whose iterate (or gradient) was not finite.
     learning_rate : float
-    trajectory : ndarray, shape (step, *np.shape(x0))
+        The learning rate that was too large.
+    trajectory : ndarray, shape ``(step, *np.shape(x0))``
         The values that were still finite: the iterates starting with ``x0``
         (:func:`gradient_descent`), or the losses (:func:`nnmath.train`).
     quantity : str
         What ``trajectory`` holds, for the message: ``"iterate"`` or ``"loss"``.
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> try:
+    ...     nnmath.gradient_descent(lambda x: 2 * x, [1.0], 1.5, 2000)
+    ... except nnmath.DivergenceError as error:
+    ...     print(error.step, error.trajectory.shape)
+    1024 (1024, 1)
     """
 
     def __init__(
@@ -54,6 +68,8 @@ def gradient_descent(
     steps: int,
 ) -> NDArray[np.float64]:
     r"""Run ``steps`` steps of gradient descent from ``x0`` and return every iterate.
+
+    See the chapter :ref:`chapter-how-networks-learn`.
 
     .. math:: x_{k+1} = x_k - \eta\, \nabla f(x_k), \qquad k = 0, 1, \dots, \text{steps} - 1
 

@@ -14,7 +14,7 @@ which changes nothing when the answer was right. On data that a straight line
 (a hyperplane) can separate the rule stops after finitely many mistakes; on
 data that no line separates, such as XOR, it never stops.
 
-See the chapter "The neuron and forward propagation".
+See the chapter :ref:`chapter-neuron`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ __all__ = ["Perceptron"]
 class Perceptron:
     r"""A single perceptron with ``n_inputs`` inputs.
 
-    See the chapter "The neuron and forward propagation" (AND is learned,
+    See the chapter :ref:`chapter-neuron` (AND is learned,
     XOR is not).
 
     Parameters
@@ -49,6 +49,11 @@ class Perceptron:
     ----------
     weights : ndarray, shape (n_inputs,)
     bias : float
+
+    Raises
+    ------
+    ValueError
+        If ``n_inputs`` is below 1 or ``weights`` does not have shape ``(n_inputs,)``.
 
     Examples
     --------

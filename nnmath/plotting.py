@@ -1,5 +1,7 @@
 """Matplotlib helpers for the book's figures.
 
+See the chapter :ref:`chapter-derivatives`.
+
 Every helper takes an optional ``ax`` and returns it; none changes global
 state. Colours come from the Okabe–Ito palette, which stays distinguishable
 with the common forms of colour blindness; :func:`style` applies the book's
@@ -63,6 +65,8 @@ _RC = {
 def style() -> Iterator[None]:
     """The book's figure style, applied only inside the ``with`` block.
 
+    See the chapter :ref:`chapter-derivatives`.
+
     Examples
     --------
     >>> import matplotlib.pyplot as plt
@@ -91,17 +95,34 @@ def plot_function_and_derivative(
 ) -> plt.Axes:
     """Draw a function and its derivative on one axis.
 
+    See the chapter :ref:`chapter-derivatives`.
+
     Parameters
     ----------
     function : ScalarFunction
         For example ``nnmath.sigmoid`` or ``nnmath.profit``.
     x_range : (float, float)
+        The interval drawn.
     ax : matplotlib Axes, optional
+        Where to draw; a new axis if not given.
     n_points : int
+        How many points are drawn across ``x_range``.
 
     Returns
     -------
     matplotlib Axes
+        ``ax``, or a new axis if none was given.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import nnmath
+    >>> from nnmath.plotting import plot_function_and_derivative, style
+    >>> with style():
+    ...     ax = plot_function_and_derivative(nnmath.sigmoid, (-6.0, 6.0))
+    >>> len(ax.get_legend().get_texts())  # the function and its derivative
+    2
+    >>> plt.close(ax.figure)
     """
     if not isinstance(function, ScalarFunction):
         raise TypeError(f"function must be an nnmath ScalarFunction such as nnmath.sigmoid, got {function!r}")
@@ -129,8 +150,36 @@ def plot_secants(
 ) -> plt.Axes:
     """Draw a function, secant lines through ``x0`` and ``x0 + h`` for each ``h``, and the tangent.
 
+    See the chapter :ref:`chapter-derivatives`.
+
     The secants' slopes are the forward differences; as ``h`` shrinks they
     turn into the tangent, whose slope is the derivative.
+
+    Parameters
+    ----------
+    function : ScalarFunction
+        For example :data:`nnmath.profit`.
+    x0 : float
+        The point where the derivative is taken.
+    steps : sequence of float
+        The steps ``h``, one secant each.
+    x_range : (float, float)
+        The interval drawn.
+    ax : matplotlib Axes, optional
+        Where to draw; a new axis if not given.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import nnmath
+    >>> from nnmath.plotting import plot_secants, style
+    >>> with style():
+    ...     ax = plot_secants(nnmath.profit, 1.0, [2.0, 1.0, 0.5], (0.0, 5.0))
+    >>> plt.close(ax.figure)
     """
     if not isinstance(function, ScalarFunction):
         raise TypeError(f"function must be an nnmath ScalarFunction, got {function!r}")
@@ -161,14 +210,31 @@ def plot_secants(
 def plot_difference_errors(errors: dict[str, NDArray[np.float64]], *, ax: plt.Axes | None = None) -> plt.Axes:
     """Log-log plot of forward and central difference errors against the step ``h``.
 
+    See the chapter :ref:`chapter-derivatives`.
+
     Parameters
     ----------
     errors : dict
         As returned by :func:`nnmath.difference_errors`.
+    ax : matplotlib Axes, optional
+        Where to draw; a new axis if not given.
 
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> import numpy as np, matplotlib.pyplot as plt
+    >>> import nnmath
+    >>> from nnmath.plotting import plot_difference_errors, style
+    >>> errors = nnmath.difference_errors(nnmath.sigmoid, nnmath.sigmoid.derivative,
+    ...                                   1.0, np.logspace(-10, -1, 10))
+    >>> with style():
+    ...     ax = plot_difference_errors(errors)
+    >>> ax.get_xscale(), ax.get_yscale()
+    ('log', 'log')
+    >>> plt.close(ax.figure)
     """
     for key in ("h", "forward", "central"):
         if key not in errors:
@@ -195,6 +261,8 @@ def plot_gradient_field(
 ) -> plt.Axes:
     """Contours of a function of two variables with its gradient drawn as arrows.
 
+    See the chapter :ref:`chapter-derivatives`.
+
     Parameters
     ----------
     f : callable
@@ -202,13 +270,25 @@ def plot_gradient_field(
     gradient : callable
         Maps a point ``[x, y]`` to its gradient ``[df/dx, df/dy]``.
     x_range, y_range : (float, float)
+        The rectangle drawn.
     ax : matplotlib Axes, optional
+        Where to draw; a new axis if not given.
     n_arrows : int
         Arrows per side of the grid.
 
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> import numpy as np, matplotlib.pyplot as plt
+    >>> from nnmath.plotting import plot_gradient_field, style
+    >>> bowl = lambda p: float(p[0] ** 2 + 2 * p[1] ** 2)
+    >>> bowl_gradient = lambda p: np.array([2 * p[0], 4 * p[1]])
+    >>> with style():
+    ...     ax = plot_gradient_field(bowl, bowl_gradient, (-2, 2), (-2, 2))
+    >>> plt.close(ax.figure)
     """
     _validate.callable_(f, "f")
     _validate.callable_(gradient, "gradient")
@@ -314,7 +394,7 @@ def plot_computational_graph(
     inputs are shaded grey. Each edge is an arrow from a parent to the node it
     feeds. Each highlighted path is drawn in its own colour-blind-safe colour
     along its edges, side by side where paths share an edge, and named in the
-    legend. See the chapter "The chain rule".
+    legend. See the chapter :ref:`chapter-chain-rule`.
 
     Parameters
     ----------

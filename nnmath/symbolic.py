@@ -1,5 +1,7 @@
 r"""SymPy derivations the book shows step by step, and :func:`verify`.
 
+See the chapter :ref:`chapter-derivatives`.
+
 Every formula the book derives is derived here (or in the page with SymPy) and
 then checked three ways by :func:`verify`: the SymPy result, the package's
 numeric code, and a finite difference must agree on a grid of points.
@@ -36,7 +38,26 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Step:
-    """One line of a derivation: what was done, and the expression it gave."""
+    """One line of a derivation: what was done, and the expression it gave.
+
+    See the chapter :ref:`chapter-derivatives`.
+
+    Attributes
+    ----------
+    reason : str
+        What was done, in words (``"expand"``, ``"let h → 0"``).
+    expr : sympy expression
+        The expression after this step.
+    latex : str
+        The expression in LaTeX, as displayed.
+
+    Examples
+    --------
+    >>> import nnmath, nnmath.symbolic as sym
+    >>> step = sym.derivative_from_limit(nnmath.profit).steps[-1]
+    >>> step.reason, step.expr
+    ('let h → 0', 12 - 4*x)
+    """
 
     reason: str
     expr: Any
@@ -47,8 +68,24 @@ class Step:
 class Derivation:
     """A derivation: a list of steps ending in ``result``.
 
+    See the chapter :ref:`chapter-derivatives`.
+
     In a notebook it displays as aligned equations with the reason for each
     step; ``str()`` gives a plain-text version.
+
+    Attributes
+    ----------
+    lhs : str
+        The left-hand side in LaTeX, such as ``"P'(x)"``.
+    steps : list of Step
+        The steps in order; ``result`` is the expression of the last.
+
+    Examples
+    --------
+    >>> import nnmath, nnmath.symbolic as sym
+    >>> derivation = sym.derivative_from_limit(nnmath.profit)
+    >>> len(derivation.steps), derivation.result
+    (5, 12 - 4*x)
     """
 
     lhs: str
@@ -80,6 +117,19 @@ class Derivation:
 def same(a: Any, b: Any) -> bool:
     """Whether SymPy can show two expressions (or matrices) are equal: ``simplify(a - b) == 0``.
 
+    See the chapter :ref:`chapter-derivatives`.
+
+    Parameters
+    ----------
+    a, b : sympy expression, sympy Matrix or number
+        Matrices must have the same shape.
+
+    Returns
+    -------
+    bool
+        ``True`` when the difference simplifies to zero. ``False`` means SymPy
+        could not show it, which is usually, but not always, a real difference.
+
     Examples
     --------
     >>> import sympy
@@ -96,6 +146,8 @@ def same(a: Any, b: Any) -> bool:
 
 def derivative_from_limit(function: ScalarFunction | Any, x: sympy.Symbol | None = None) -> Derivation:
     r"""The derivative from the limit definition, every algebra step shown.
+
+    See the chapter :ref:`chapter-derivatives`.
 
     .. math:: f'(x) = \lim_{h \to 0} \frac{f(x + h) - f(x)}{h}
 
@@ -166,9 +218,23 @@ def _textbook_forms(z: sympy.Symbol) -> dict[str, Any]:
 def activation_derivative(activation: ScalarFunction, z: sympy.Symbol | None = None) -> Derivation:
     r"""The derivative of an activation's formula, simplified, in its textbook form.
 
+    See the chapter :ref:`chapter-activations`.
+
     For the sigmoid the last step rewrites the derivative as
     :math:`\sigma(z)(1-\sigma(z))` and for tanh as :math:`1-\tanh^2(z)`,
     each checked by SymPy to equal ``diff`` of the formula.
+
+    Parameters
+    ----------
+    activation : ScalarFunction
+        For example :data:`nnmath.sigmoid` or :data:`nnmath.tanh`.
+    z : sympy.Symbol, optional
+        The variable; a real symbol ``z`` by default.
+
+    Returns
+    -------
+    Derivation
+        Its ``result`` is the derivative.
 
     Examples
     --------
@@ -199,9 +265,36 @@ def activation_derivative(activation: ScalarFunction, z: sympy.Symbol | None = N
 def softmax_jacobian(n_classes: int = 3) -> tuple[sympy.Matrix, sympy.Matrix, Derivation]:
     r"""The Jacobian of softmax for ``n_classes`` logits, derived entry by entry.
 
-    Returns ``(z, J, derivation)`` where ``z`` is the column of logit symbols
-    and ``J[i, j]`` is :math:`\partial p_i/\partial z_j`, shown to equal
-    :math:`p_i(\delta_{ij} - p_j)`, i.e. :math:`\operatorname{diag}(p) - p p^\top`.
+    See the chapter :ref:`chapter-activations`.
+
+    Parameters
+    ----------
+    n_classes : int
+        The number of logits, at least 2.
+
+    Returns
+    -------
+    z : sympy.Matrix, shape ``(n_classes, 1)``
+        The column of logit symbols.
+    J : sympy.Matrix, shape ``(n_classes, n_classes)``
+        ``J[i, j]`` is :math:`\partial p_i/\partial z_j`, shown to equal
+        :math:`p_i(\delta_{ij} - p_j)`, i.e. :math:`\operatorname{diag}(p) - p p^\top`.
+    derivation : Derivation
+        The steps.
+
+    Raises
+    ------
+    ValueError
+        If ``n_classes`` is below 2.
+
+    Examples
+    --------
+    >>> import nnmath.symbolic as sym
+    >>> z, J, derivation = sym.softmax_jacobian(2)
+    >>> J.shape
+    (2, 2)
+    >>> sym.same(J[0, 0] + J[0, 1], 0)  # each row of the Jacobian sums to 0
+    True
     """
     k = _validate.whole_number(n_classes, "n_classes", minimum=2)
     z = sympy.Matrix(sympy.symbols(f"z1:{k + 1}", real=True))
@@ -221,12 +314,38 @@ def softmax_jacobian(n_classes: int = 3) -> tuple[sympy.Matrix, sympy.Matrix, De
 def softmax_cross_entropy_gradient(n_classes: int = 3) -> tuple[sympy.Matrix, sympy.Matrix, sympy.Matrix, Derivation]:
     r"""The gradient of cross-entropy after softmax with respect to the logits, derived.
 
+    See the chapter :ref:`chapter-losses`.
+
     With :math:`p = \operatorname{softmax}(z)` and :math:`L = -\sum_k t_k \log p_k`
     for targets with :math:`\sum_k t_k = 1`, SymPy differentiates and the
     result simplifies to :math:`\partial L / \partial z_j = p_j - t_j`.
 
-    Returns ``(z, t, gradient, derivation)``: the logit and target symbols as
-    columns, and the gradient as a column of expressions.
+    Parameters
+    ----------
+    n_classes : int
+        The number of classes, at least 2.
+
+    Returns
+    -------
+    z, t : sympy.Matrix, shape ``(n_classes, 1)``
+        The logit and target symbols as columns.
+    gradient : sympy.Matrix, shape ``(n_classes, 1)``
+        :math:`\partial L / \partial z_j` for each ``j``.
+    derivation : Derivation
+        The steps.
+
+    Raises
+    ------
+    ValueError
+        If ``n_classes`` is below 2.
+
+    Examples
+    --------
+    >>> import sympy, nnmath.symbolic as sym
+    >>> z, t, gradient, derivation = sym.softmax_cross_entropy_gradient(2)
+    >>> p0 = sympy.exp(z[0]) / (sympy.exp(z[0]) + sympy.exp(z[1]))
+    >>> sym.same(gradient[0], p0 - t[0])
+    True
     """
     k = _validate.whole_number(n_classes, "n_classes", minimum=2)
     z = sympy.Matrix(sympy.symbols(f"z1:{k + 1}", real=True))
@@ -251,7 +370,24 @@ def softmax_cross_entropy_gradient(n_classes: int = 3) -> tuple[sympy.Matrix, sy
 
 # --- verify -------------------------------------------------------------------
 class VerificationError(AssertionError):
-    """A derivation and the numbers disagree (or a derivation step does not follow)."""
+    """A derivation and the numbers disagree (or a derivation step does not follow).
+
+    See the chapter :ref:`chapter-derivatives`.
+
+    Raised by :func:`verify`; the :class:`VerifyReport`, when there is one, is
+    in ``.report``.
+
+    Examples
+    --------
+    >>> import sympy, numpy as np
+    >>> import nnmath.symbolic as sym
+    >>> x = sympy.Symbol("x")
+    >>> try:  # the derivative of x**2 is not x
+    ...     sym.verify(x, x, lambda v: v ** 2, points=np.linspace(-1, 1, 5))
+    ... except sym.VerificationError as error:
+    ...     print(error.report.passed)
+    False
+    """
 
     def __init__(self, message: str, report: "VerifyReport | None" = None) -> None:
         super().__init__(message)
@@ -260,7 +396,31 @@ class VerificationError(AssertionError):
 
 @dataclass(frozen=True)
 class VerifyReport:
-    """What :func:`verify` found: the largest difference of each pair, on how many points."""
+    """What :func:`verify` found: the largest difference of each pair, on how many points.
+
+    See the chapter :ref:`chapter-derivatives`.
+
+    Attributes
+    ----------
+    differences : dict of str to float
+        The largest absolute difference of each compared pair.
+    tolerances : dict of str to float
+        The tolerance each pair had to meet.
+    n_points : int
+        The number of points compared.
+    passed : bool
+        Whether every difference is within its tolerance.
+
+    Examples
+    --------
+    >>> import sympy, numpy as np
+    >>> import nnmath.symbolic as sym
+    >>> x = sympy.Symbol("x")
+    >>> report = sym.verify(2 * x, x, lambda v: v ** 2, lambda v: 2 * v,
+    ...                     points=np.linspace(-1, 1, 5))
+    >>> report.passed, report.n_points
+    (True, 5)
+    """
 
     differences: dict[str, float]
     tolerances: dict[str, float]
@@ -296,6 +456,8 @@ def verify(
     difference_tolerance: float = 1e-7,
 ) -> VerifyReport:
     r"""Check a symbolic derivative against numeric code and a finite difference.
+
+    See the chapter :ref:`chapter-derivatives`.
 
     Three quantities are compared at every point: the SymPy ``derivative``
     evaluated there, ``numeric_derivative`` (the package's code, if given), and

@@ -10,7 +10,7 @@ small enough, when the gradient is nearly zero, or when its step budget runs
 out. It returns a :class:`History` of the loss and the gradient's length at
 every step.
 
-See the chapter "How a network learns".
+See the chapter :ref:`chapter-how-networks-learn`.
 """
 
 from __future__ import annotations
@@ -36,12 +36,14 @@ STOP_REASONS = ("loss tolerance", "gradient tolerance", "step budget")
 class History:
     r"""What happened during :func:`train`.
 
+    See the chapter :ref:`chapter-how-networks-learn`.
+
     Attributes
     ----------
-    loss : ndarray, shape (steps + 1,)
+    loss : ndarray, shape ``(steps + 1,)``
         ``loss[k]`` is the loss after ``k`` updates (``loss[0]`` at the start).
         With mini-batches it is the loss on the mini-batch drawn at step ``k``.
-    gradient_norm : ndarray, shape (steps + 1,)
+    gradient_norm : ndarray, shape ``(steps + 1,)``
         The Euclidean length :math:`\lVert \nabla_\theta L \rVert` of the
         gradient over all weights and biases, at the same points as ``loss``.
     steps : int
@@ -50,6 +52,18 @@ class History:
         ``"loss tolerance"``, ``"gradient tolerance"`` or ``"step budget"``.
     learning_rate : float
         The learning rate :math:`\eta` used.
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> from nnmath.datasets import logic_gate
+    >>> X, t = logic_gate("and")
+    >>> net = nnmath.MLP([2, 1], ["sigmoid"], seed=0)
+    >>> history = nnmath.train(net, X, t[:, None], "mse", 1.0, 50)
+    >>> history.loss.shape, history.steps, history.stop_reason
+    ((51,), 50, 'step budget')
+    >>> bool(history.final_loss < history.loss[0])
+    True
     """
 
     loss: NDArray[np.float64]
@@ -111,7 +125,7 @@ def train(
     loss is at most ``loss_tolerance``; the gradient's length is at most
     ``gradient_tolerance``; ``steps`` updates have been made.
 
-    See the chapter "How a network learns", where this loop is written out
+    See the chapter :ref:`chapter-how-networks-learn`, where this loop is written out
     by hand and then run with this function.
 
     Parameters
