@@ -226,3 +226,32 @@ def test_figures_are_legible_in_dark_mode(browser, site_url: str, page: Path) ->
         # Black text on white paper spans ~0..255; 120 grey levels is still clearly readable text.
         assert paper - dark_ink > 120, f"{page.name} figure {i + 1} in {mode} mode: ink {dark_ink:.0f}, paper {paper:.0f}"
         assert paper > 150, f"{page.name} figure {i + 1} in {mode} mode lost its light background ({paper:.0f})"
+
+
+GRADIENT_DESCENT = ROOT / "book" / "gradient_descent.md"
+
+
+@pytest.mark.skipif(GRADIENT_DESCENT not in PAGES, reason="book/gradient_descent.md is not listed in _toc.yml yet")
+def test_learning_rate_slider_works_without_a_kernel(browser, site_url: str) -> None:
+    """On the static page, focusing a learning-rate slider and pressing ArrowRight shows another frame."""
+    visit = PageVisit(browser, _page_url(site_url, GRADIENT_DESCENT))
+    try:
+        page = visit.page
+        page.wait_for_selector("main .widget-slider .noUi-handle, main .widget-slider [role=slider]", timeout=15000)
+        handle = page.locator("main .widget-slider .noUi-handle, main .widget-slider [role=slider]").first
+        visible_img = """() => {
+          const imgs = Array.from(document.querySelectorAll('main .widget-html img, main .widget-html-content img'));
+          const shown = imgs.filter(i => i.offsetParent !== null && i.getBoundingClientRect().height > 0);
+          return shown.length ? [shown[0].getAttribute('alt'), shown[0].getAttribute('src').slice(-200)] : null;
+        }"""
+        before = page.evaluate(visible_img)
+        assert before is not None, "no frame of the learning-rate widget is visible"
+        handle.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(500)
+        after = page.evaluate(visible_img)
+        assert after is not None, "after ArrowRight no frame is visible"
+        assert after != before, f"the figure did not change after ArrowRight (alt {before[0]!r})"
+        assert not visit.errors, "\n".join(visit.errors)
+    finally:
+        visit.close()
