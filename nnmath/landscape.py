@@ -367,7 +367,7 @@ def loss_surface(
 
     theta = net.get_parameters()  # checks the network's own parameters
     probe = net.copy()
-    probe.trace(X, T, loss_fn)  # checks X, T and the loss once, before the loop
+    probe.loss(X, T, loss_fn)  # checks X, T and the loss once, before the loop
     X_arr = probe._check_inputs(X)
     T_arr = probe._targets(T, X_arr.shape[0])
 
@@ -380,16 +380,19 @@ def loss_surface(
         for j, u_value in enumerate(u):
             point[p], point[q] = u_value, v_value
             probe.set_parameters(point)
-            # One forward and backward pass, exactly as MLP.loss and
-            # MLP.loss_and_gradients compute them.
+            # The loss as MLP.loss computes it (a forward pass); the backward
+            # pass of MLP.loss_and_gradients only where gradients are wanted.
             try:
-                trace = probe.trace(X_arr, T_arr, loss_fn)
+                if gradient:
+                    trace = probe.trace(X_arr, T_arr, loss_fn)
+                    values[i, j] = trace.loss
+                    grads[i, j] = _component(trace, p), _component(trace, q)
+                else:
+                    values[i, j] = probe.loss(X_arr, T_arr, loss_fn)
             except ValueError as error:  # overflow far from the network's weights
                 raise ValueError(
                     f"at {label_p} = {u_value:g}, {label_q} = {v_value:g}: {error}; choose smaller ranges"
                 ) from None
-            values[i, j] = trace.loss
-            grads[i, j] = _component(trace, p), _component(trace, q)
     return LossSurface(
         u=u, v=v, loss=values, gradient=grads if gradient else None, indices=(p, q), labels=(label_p, label_q),
         center=(float(theta[p]), float(theta[q])), loss_name=loss_fn.name,

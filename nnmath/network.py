@@ -570,7 +570,7 @@ class MLP:
 
         def f(theta: NDArray[np.float64]) -> float:
             probe.set_parameters(theta)
-            return probe.trace(X, T, loss).loss  # type: ignore[return-value]
+            return probe.loss(X, T, loss)  # forward pass only: 2 per parameter
 
         def gradient(theta: NDArray[np.float64]) -> NDArray[np.float64]:
             probe.set_parameters(theta)
