@@ -7,15 +7,42 @@
   ...``) once per read phase, and Jupyter Book 1 runs two, so every page
   declared the constant twice and the browser reported a SyntaxError. Scripts
   with the same file and attributes are kept once.
+- Pages with widgets get a small inline script between require.js and the
+  self-hosted widget manager (``html-manager/embed-amd.js``), which fixes two
+  things the manager assumes about the page:
+
+  * it derives the address of its font files from its RequireJS module name,
+    relative to the page (``book/@jupyter-widgets/html-manager/dist/...``,
+    which does not exist); a RequireJS ``paths`` entry points that name at
+    the directory the manager is really served from;
+  * its controls typeset their labels with MathJax 2's ``MathJax.Hub.Queue``,
+    and the site serves MathJax 3, so every labelled control threw a
+    TypeError; the script adds a ``Hub.Queue`` that calls MathJax 3's
+    ``typesetPromise``.
+- The repository button and the Binder, Colab and JupyterHub launch buttons
+  need the repository's public address. It is read, in this order, from the
+  environment variable ``NNMATH_REPOSITORY_URL``, from ``repository: url`` in
+  ``_config.yml`` (Jupyter Book's default, its own repository, does not
+  count), or from ``git remote get-url origin``, so a fork builds buttons
+  that point at the fork. Only GitHub and GitLab addresses are used; with
+  none, the book is built without these buttons and says so in the log.
+  Which launch services are offered is set under ``launch_buttons`` in
+  ``_config.yml``.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 
 def _offer_notebook_download(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -48,8 +75,114 @@ def _deduplicate_scripts(app: Sphinx, pagename: str, templatename: str, context:
     scripts[:] = unique
 
 
+WIDGET_MANAGER = "html-manager/embed-amd.js"
+
+WIDGET_PAGE_FIXES = """
+(function () {
+  // The manager's script tag comes after this one (not parsed yet); require.js's
+  // comes before it, and both are served from the same static directory.
+  var loader = document.querySelector('script[src*="requirejs/require.js"]');
+  if (loader && window.require && window.require.config) {
+    var directory = loader.src.split("?")[0].replace(/requirejs\\/require\\.js$/, "html-manager");
+    window.require.config({paths: {"@jupyter-widgets/html-manager/dist": directory}});
+  }
+  function typeset(element) {
+    var mj = window.MathJax;
+    var ready = mj && mj.startup && mj.startup.promise ? mj.startup.promise : Promise.resolve();
+    ready.then(function () {
+      if (window.MathJax && window.MathJax.typesetPromise) {
+        return window.MathJax.typesetPromise(element ? [element] : undefined);
+      }
+    }).catch(function (error) { console.warn("MathJax could not typeset a widget label", error); });
+  }
+  function addHub() {
+    if (window.MathJax && !window.MathJax.Hub) {
+      window.MathJax.Hub = {Queue: function () {
+        Array.prototype.forEach.call(arguments, function (command) {
+          if (Array.isArray(command) && command[0] === "Typeset") { typeset(command[2]); }
+        });
+      }};
+    }
+  }
+  document.addEventListener("DOMContentLoaded", addHub);
+  window.addEventListener("load", addHub);
+})();
+"""
+
+
+def _fix_widget_pages(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Insert :data:`WIDGET_PAGE_FIXES` just before the widget manager's script, if the page has one."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    for index, script in enumerate(scripts):
+        if str(getattr(script, "filename", script) or "").split("?")[0].endswith(WIDGET_MANAGER):
+            scripts.insert(index, _JavaScript("", body=WIDGET_PAGE_FIXES, priority=script.priority))
+            return
+
+
+JUPYTER_BOOK_DEFAULT_REPOSITORY = "https://github.com/executablebooks/jupyter-book"
+_HOSTED = re.compile(
+    r"^(?:https://|ssh://git@|git@)(github\.com|gitlab\.com)[:/]([\w.-]+)/([\w.-]+?)(?:\.git)?/?$"
+)
+
+
+def public_repository(address: str | None) -> str | None:
+    """``https://<host>/<owner>/<name>`` for a GitHub or GitLab remote address, else None.
+
+    >>> public_repository("git@github.com:someone/nn-book.git")
+    'https://github.com/someone/nn-book'
+    >>> public_repository("/srv/git/book.git") is None
+    True
+    """
+    match = _HOSTED.match((address or "").strip())
+    if not match:
+        return None
+    host, owner, name = match.groups()
+    return f"https://{host}/{owner}/{name}"
+
+
+def _git(root: str, *args: str) -> str | None:
+    try:
+        result = subprocess.run(["git", "-C", root, *args], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def _configure_repository(app: Sphinx, config: Any) -> None:
+    """Turn the repository and launch buttons on when the repository's address is known."""
+    options = dict(config.html_theme_options or {})
+    configured = options.get("repository_url") or ""
+    if configured.rstrip("/") == JUPYTER_BOOK_DEFAULT_REPOSITORY:
+        configured = ""
+    candidates = (os.environ.get("NNMATH_REPOSITORY_URL"), configured, _git(app.srcdir, "remote", "get-url", "origin"))
+    url = next((public_repository(c) for c in candidates if public_repository(c)), None)
+    launch = dict(options.get("launch_buttons") or {})
+    if url is None:
+        logger.info("[nnmath_site] no GitHub/GitLab repository address: no repository or launch buttons")
+        options["repository_url"] = ""
+        options["use_repository_button"] = False
+        for key in ("binderhub_url", "colab_url", "jupyterhub_url", "thebe"):
+            launch[key] = "" if key != "thebe" else False
+    else:
+        options["repository_url"] = url
+        options["use_repository_button"] = True
+        branch = os.environ.get("NNMATH_REPOSITORY_BRANCH") or _git(app.srcdir, "symbolic-ref", "--short", "HEAD")
+        options["repository_branch"] = branch or "main"
+        if "github.com" not in url:
+            launch["colab_url"] = ""  # Colab opens notebooks from GitHub only
+        logger.info(f"[nnmath_site] repository {url} ({options['repository_branch']}): launch buttons on")
+    options["launch_buttons"] = launch
+    config.html_theme_options = options
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", _configure_repository)
     # Before sphinx-book-theme's header buttons (priority 501) read ipynb_source.
     app.connect("html-page-context", _offer_notebook_download, priority=450)
     app.connect("html-page-context", _deduplicate_scripts, priority=900)
+    app.connect("html-page-context", _fix_widget_pages, priority=910)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -332,12 +332,26 @@ class SeedSummary:
 
     @property
     def low(self) -> NDArray[np.float64]:
-        """The smallest value over the seeds."""
+        """The smallest value over the seeds, shape ``values.shape[1:]``.
+
+        Examples
+        --------
+        >>> from nnmath.diagnostics import across_seeds
+        >>> across_seeds(lambda seed: [10.0 ** seed, 1.0], 3).low
+        array([1., 1.])
+        """
         return np.min(self.values, axis=0)
 
     @property
     def high(self) -> NDArray[np.float64]:
-        """The largest value over the seeds."""
+        """The largest value over the seeds, shape ``values.shape[1:]``.
+
+        Examples
+        --------
+        >>> from nnmath.diagnostics import across_seeds
+        >>> across_seeds(lambda seed: [10.0 ** seed, 1.0], 3).high
+        array([100.,   1.])
+        """
         return np.max(self.values, axis=0)
 
     @property
@@ -348,10 +362,21 @@ class SeedSummary:
         by orders of magnitude): it is the midpoint of the logarithms. A zero
         makes it zero.
 
+        The shape is ``values.shape[1:]``.
+
         Raises
         ------
         ValueError
             If any value is negative.
+
+        Examples
+        --------
+        The values 1, 10 and 100 have the mean 37 but the geometric mean 10:
+
+        >>> from nnmath.diagnostics import across_seeds
+        >>> summary = across_seeds(lambda seed: [10.0 ** seed, 1.0], 3)
+        >>> summary.mean, summary.geometric_mean
+        (array([37.,  1.]), array([10.,  1.]))
         """
         if np.any(self.values < 0):
             raise ValueError("the geometric mean needs values that are 0 or greater; "

@@ -72,17 +72,89 @@ class ScalarFunction:
         self.latex = latex or name
 
     def __call__(self, x: ArrayLike) -> NDArray[np.float64] | np.float64:
-        """The function's value at ``x``, elementwise (same shape as ``x``)."""
+        """The function's value at ``x``, elementwise (same shape as ``x``).
+
+        Parameters
+        ----------
+        x : float or array_like, any shape
+            The points, finite numbers.
+
+        Returns
+        -------
+        numpy.float64 or ndarray, shape like ``x``
+            A NumPy float when ``x`` is a single number.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``x`` is not numbers, is empty, or contains NaN or infinity.
+
+        Examples
+        --------
+        >>> import nnmath
+        >>> nnmath.profit([1.0, 3.0])
+        array([0., 8.])
+        >>> float(nnmath.profit(2.0))
+        6.0
+        """
         array = _validate.as_array(x, "x")
         return _scalar_if_0d(self._value(array))
 
     def derivative(self, x: ArrayLike) -> NDArray[np.float64] | np.float64:
-        """The derivative at ``x``, elementwise (same shape as ``x``)."""
+        """The derivative at ``x``, elementwise (same shape as ``x``).
+
+        Parameters
+        ----------
+        x : float or array_like, any shape
+            The points, finite numbers.
+
+        Returns
+        -------
+        numpy.float64 or ndarray, shape like ``x``
+            A NumPy float when ``x`` is a single number.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``x`` is not numbers, is empty, or contains NaN or infinity.
+
+        Examples
+        --------
+        >>> import nnmath
+        >>> nnmath.profit.derivative([1.0, 3.0])
+        array([8., 0.])
+        >>> float(nnmath.sigmoid.derivative(0.0))
+        0.25
+        """
         array = _validate.as_array(x, "x")
         return _scalar_if_0d(self._derivative(array))
 
     def formula(self, symbol: Any) -> Any:
-        """The function as a SymPy expression in ``symbol`` (a ``sympy.Symbol``)."""
+        """The function as a SymPy expression in ``symbol``.
+
+        Parameters
+        ----------
+        symbol : sympy.Symbol
+            The variable to write the formula in.
+
+        Returns
+        -------
+        sympy expression
+
+        Raises
+        ------
+        TypeError
+            If ``symbol`` is not a ``sympy.Symbol`` (a string such as ``"x"`` is not one).
+
+        Examples
+        --------
+        >>> import sympy, nnmath
+        >>> x = sympy.Symbol("x")
+        >>> nnmath.profit.formula(x)
+        -2*x**2 + 12*x - 10
+        >>> sympy.diff(nnmath.profit.formula(x), x)
+        12 - 4*x
+        """
         import sympy
 
         if not isinstance(symbol, sympy.Symbol):
@@ -216,19 +288,103 @@ class QuadraticBowl:
         return v
 
     def __call__(self, v: ArrayLike) -> NDArray[np.float64] | np.float64:
-        """The value at a point ``v`` of shape (n,), or at each row of shape (m, n)."""
+        """The value at a point ``v`` of shape (n,), or at each row of shape (m, n).
+
+        Parameters
+        ----------
+        v : array_like, shape (n,) or (m, n)
+            One point, or ``m`` points as rows; ``n`` is the number of curvatures.
+
+        Returns
+        -------
+        numpy.float64 or ndarray, shape (m,)
+            A NumPy float for one point, one value per row for ``m`` points.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``v`` is not finite numbers, or its last axis does not have one
+            entry per curvature.
+
+        Examples
+        --------
+        >>> import nnmath
+        >>> bowl = nnmath.QuadraticBowl([1.0, 3.0])
+        >>> float(bowl([1.0, 1.0]))
+        4.0
+        >>> bowl([[1.0, 0.0], [0.0, 1.0]])
+        array([1., 3.])
+        """
         v = self._point(v)
         return _scalar_if_0d(np.sum(self.curvatures * v**2, axis=-1))
 
     def gradient(self, v: ArrayLike) -> NDArray[np.float64]:
-        """The gradient :math:`2 c \\odot v`, shaped like ``v``."""
+        r"""The gradient :math:`2 c \odot v`, shaped like ``v``.
+
+        Parameters
+        ----------
+        v : array_like, shape (n,) or (m, n)
+            One point, or ``m`` points as rows; ``n`` is the number of curvatures.
+
+        Returns
+        -------
+        ndarray, shape like ``v``
+            Row ``k`` is the gradient at row ``k`` of ``v``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``v`` is not finite numbers, or its last axis does not have one
+            entry per curvature.
+
+        Examples
+        --------
+        >>> import nnmath
+        >>> bowl = nnmath.QuadraticBowl([1.0, 3.0])
+        >>> bowl.gradient([1.0, 1.0])
+        array([2., 6.])
+        >>> bowl.gradient([[1.0, 1.0], [0.0, 2.0]])
+        array([[ 2.,  6.],
+               [ 0., 12.]])
+        """
         return 2.0 * self.curvatures * self._point(v)
 
     def formula(self, symbols: Any) -> Any:
-        """The bowl as a SymPy expression in the given symbols (one per curvature)."""
+        """The bowl as a SymPy expression in the given symbols.
+
+        Parameters
+        ----------
+        symbols : sequence of sympy.Symbol
+            One symbol per curvature, in order.
+
+        Returns
+        -------
+        sympy expression
+
+        Raises
+        ------
+        TypeError
+            If ``symbols`` is not a list or tuple of ``sympy.Symbol``.
+        ValueError
+            If the number of symbols differs from the number of curvatures.
+
+        Examples
+        --------
+        >>> import sympy, nnmath
+        >>> nnmath.QuadraticBowl([1.0, 3.0]).formula(sympy.symbols("v1 v2"))
+        v1**2 + 3*v2**2
+        """
         import sympy
 
+        if isinstance(symbols, sympy.Symbol) or not isinstance(symbols, (list, tuple)):
+            raise TypeError(
+                f"symbols must be a list or tuple of {self.curvatures.size} sympy.Symbol, for example "
+                f"sympy.symbols('v1:{self.curvatures.size + 1}'), got {symbols!r} (type {type(symbols).__name__})"
+            )
         symbols = list(symbols)
+        for position, s in enumerate(symbols):
+            if not isinstance(s, sympy.Symbol):
+                raise TypeError(f"symbols[{position}] must be a sympy.Symbol, got {s!r} (type {type(s).__name__})")
         if len(symbols) != self.curvatures.size:
             raise ValueError(f"formula needs {self.curvatures.size} symbols, got {len(symbols)}")
         return sum(sympy.nsimplify(c) * s**2 for c, s in zip(self.curvatures, symbols))

@@ -73,11 +73,57 @@ class Sigmoid(sympy.Function):
 
     @classmethod
     def eval(cls, z: Any) -> Any:
+        r"""SymPy's hook for automatic simplification: :math:`\sigma(0) = 1/2`, otherwise left as it is.
+
+        SymPy calls it whenever a ``Sigmoid`` is made; there is no need to call it yourself.
+
+        Parameters
+        ----------
+        z : sympy expression
+            The argument.
+
+        Returns
+        -------
+        sympy.Rational or None
+            ``1/2`` when ``z`` is zero; ``None`` otherwise, which tells SymPy to
+            keep :math:`\sigma(z)` unevaluated.
+
+        Examples
+        --------
+        >>> import sympy
+        >>> from nnmath.graph import Sigmoid
+        >>> Sigmoid(0), Sigmoid.eval(sympy.Symbol("z")) is None
+        (1/2, True)
+        """
         if z.is_zero:
             return sympy.S.Half
         return None
 
     def fdiff(self, argindex: int = 1) -> Any:
+        r"""SymPy's hook for differentiation: :math:`\sigma'(z) = \sigma(z)(1 - \sigma(z))`.
+
+        The derivative with respect to the argument :math:`z`; ``sympy.diff``
+        multiplies it by the derivative of :math:`z` (the chain rule).
+
+        Parameters
+        ----------
+        argindex : int
+            Which argument to differentiate by; the sigmoid has one, so 1.
+
+        Returns
+        -------
+        sympy expression
+
+        Examples
+        --------
+        >>> import sympy
+        >>> from nnmath.graph import Sigmoid
+        >>> z = sympy.Symbol("z")
+        >>> Sigmoid(2 * z).fdiff()
+        (1 - sigmoid(2*z))*sigmoid(2*z)
+        >>> sympy.diff(Sigmoid(2 * z), z)
+        2*(1 - sigmoid(2*z))*sigmoid(2*z)
+        """
         s = Sigmoid(self.args[0])
         return s * (1 - s)
 
@@ -179,6 +225,21 @@ class Composite(ScalarFunction):
     """
 
     def __init__(self, functions: Sequence[ScalarFunction]) -> None:
+        if isinstance(functions, (ScalarFunction, str)) or not isinstance(functions, Sequence):
+            raise TypeError(
+                "functions must be a list of nnmath ScalarFunctions, outermost first, "
+                f"got {functions!r} (type {type(functions).__name__})"
+            )
+        if not functions:
+            raise ValueError(
+                "functions must hold at least one function, for example Composite([nnmath.sigmoid, nnmath.tanh])"
+            )
+        for position, f in enumerate(functions):
+            if not isinstance(f, ScalarFunction):
+                raise TypeError(
+                    f"functions[{position}] must be an nnmath ScalarFunction such as nnmath.sigmoid, "
+                    f"got {f!r} (type {type(f).__name__})"
+                )
         self.functions = tuple(functions)
         names = " ∘ ".join(f.name for f in self.functions)
         latex = r"(" + r" \circ ".join(f.latex for f in self.functions) + r")"
@@ -219,6 +280,25 @@ class Composite(ScalarFunction):
         Returns
         -------
         ndarray, shape ``(n_functions,) + np.shape(x)``
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``x`` is not finite numbers.
+
+        Examples
+        --------
+        For :math:`f(x) = (2x^2)^2`, that is :math:`A(B(x))` with :math:`A(u) = u^2`
+        and :math:`B(x) = 2x^2`:
+
+        >>> import nnmath
+        >>> from nnmath.graph import compose
+        >>> f = compose(nnmath.quadratic(1.0), nnmath.quadratic(2.0))
+        >>> f.inner_values(1.0)
+        array([2., 1.])
+        >>> f.inner_values([1.0, 2.0])
+        array([[2., 8.],
+               [1., 2.]])
         """
         return np.stack(self._inner(_validate.as_array(x, "x")))
 
@@ -235,6 +315,22 @@ class Composite(ScalarFunction):
         Returns
         -------
         ndarray, shape ``(n_functions,) + np.shape(x)``
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``x`` is not finite numbers.
+
+        Examples
+        --------
+        For :math:`f(x) = (2x^2)^2` at :math:`x = 1`: :math:`A'(B(1)) = 2 \cdot 2`
+        and :math:`B'(1) = 4 \cdot 1`, whose product is :math:`f'(1) = 16x^3 = 16`.
+
+        >>> import nnmath
+        >>> from nnmath.graph import compose
+        >>> f = compose(nnmath.quadratic(1.0), nnmath.quadratic(2.0))
+        >>> f.factors(1.0), float(f.derivative(1.0))
+        (array([4., 4.]), 16.0)
         """
         return self._factors(_validate.as_array(x, "x"))
 
@@ -282,13 +378,7 @@ def compose(*functions: ScalarFunction) -> Composite:
     """
     if not functions:
         raise ValueError("compose needs at least one function, for example compose(nnmath.sigmoid, nnmath.tanh)")
-    for position, f in enumerate(functions):
-        if not isinstance(f, ScalarFunction):
-            raise TypeError(
-                f"functions[{position}] must be an nnmath ScalarFunction such as nnmath.sigmoid, "
-                f"got {f!r} (type {type(f).__name__})"
-            )
-    return Composite(functions)
+    return Composite(list(functions))
 
 
 # --- the computational graph -------------------------------------------------------------
@@ -546,29 +636,145 @@ class ComputationalGraph:
         return name
 
     def symbol(self, name: str) -> sympy.Symbol:
-        """The SymPy symbol of a node (real-valued)."""
+        """The SymPy symbol of a node (real-valued).
+
+        Parameters
+        ----------
+        name : str
+            A node: an input or a computed node.
+
+        Returns
+        -------
+        sympy.Symbol
+            The symbol that stands for the node in the formulas, declared real.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``name`` is not the name of a node of the graph (the nodes are listed).
+
+        Examples
+        --------
+        >>> from nnmath.graph import ComputationalGraph
+        >>> g = ComputationalGraph(["u = x**2", "v = sin(x)", "f = u*v"], "x")
+        >>> g.symbol("u"), g.symbol("u").is_real
+        (u, True)
+        """
         return self._symbols[self._node(name)]
 
     def parents(self, name: str) -> tuple[str, ...]:
-        """The nodes that ``name`` is computed from (empty for an input)."""
+        """The nodes that ``name`` is computed from (empty for an input).
+
+        Parameters
+        ----------
+        name : str
+            A node.
+
+        Returns
+        -------
+        tuple of str
+            Its parents: inputs in the order they were given, then computed
+            nodes in the order they were defined.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``name`` is not the name of a node of the graph (the nodes are listed).
+
+        Examples
+        --------
+        >>> from nnmath.graph import ComputationalGraph
+        >>> g = ComputationalGraph(["u = x**2", "v = sin(x)", "f = u*v"], "x")
+        >>> g.parents("f"), g.parents("x")
+        (('u', 'v'), ())
+        """
         return self._parents[self._node(name)]
 
     def children(self, name: str) -> tuple[str, ...]:
-        """The nodes computed from ``name``."""
+        """The nodes computed from ``name`` (empty for an output).
+
+        Parameters
+        ----------
+        name : str
+            A node.
+
+        Returns
+        -------
+        tuple of str
+            Its children, in the order of the graph's ``nodes``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``name`` is not the name of a node of the graph (the nodes are listed).
+
+        Examples
+        --------
+        >>> from nnmath.graph import ComputationalGraph
+        >>> g = ComputationalGraph(["u = x**2", "v = sin(x)", "f = u*v"], "x")
+        >>> g.children("x"), g.children("f")
+        (('u', 'v'), ())
+        """
         return self._children[self._node(name)]
 
     @property
     def edges(self) -> list[tuple[str, str]]:
-        """Every edge ``(parent, child)``, in the order of the nodes."""
+        """Every edge ``(parent, child)``, in the order of the nodes.
+
+        Examples
+        --------
+        >>> from nnmath.graph import ComputationalGraph
+        >>> ComputationalGraph(["u = x**2", "v = sin(x)", "f = u*v"], "x").edges
+        [('x', 'u'), ('x', 'v'), ('u', 'f'), ('v', 'f')]
+        """
         return [(p, c) for c in self.nodes for p in self._parents[c]]
 
     def expression(self, name: str) -> Any:
-        """The formula of a node in its parents' symbols (an input is its own symbol)."""
+        """The formula of a node in its parents' symbols (an input is its own symbol).
+
+        Parameters
+        ----------
+        name : str
+            A node.
+
+        Returns
+        -------
+        sympy expression
+            The node's own definition; :meth:`composed` substitutes the
+            definitions of its parents too.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``name`` is not the name of a node of the graph (the nodes are listed).
+
+        Examples
+        --------
+        >>> from nnmath.graph import ComputationalGraph
+        >>> g = ComputationalGraph(["u = x**2", "v = sin(x)", "f = u*v"], "x")
+        >>> g.expression("f"), g.expression("x")
+        (u*v, x)
+        """
         name = self._node(name)
         return self._exprs.get(name, self._symbols[name])
 
     def composed(self, name: str) -> Any:
         """The formula of a node with every definition substituted: an expression of the inputs only.
+
+        Parameters
+        ----------
+        name : str
+            A node.
+
+        Returns
+        -------
+        sympy expression
+            An expression in the symbols of the inputs.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``name`` is not the name of a node of the graph (the nodes are listed).
 
         Examples
         --------
@@ -591,6 +797,11 @@ class ComputationalGraph:
         A computed node's depth is one more than its deepest parent. An input
         (or a node without parents) sits one layer before its first child, so
         that a weight is drawn next to the node that uses it.
+
+        Returns
+        -------
+        list of list of str
+            The layers from left to right, each in the order of the graph's ``nodes``.
 
         Examples
         --------
@@ -618,10 +829,29 @@ class ComputationalGraph:
         The derivative of the child's own formula with respect to the parent,
         the child's other parents held fixed; an expression of the child's parents.
 
+        Parameters
+        ----------
+        parent, child : str
+            The two ends of an edge: ``parent`` is one of the nodes ``child``
+            is computed from.
+
+        Returns
+        -------
+        sympy expression
+
         Raises
         ------
         ValueError
             If a name is unknown or ``parent`` does not feed ``child`` (its parents are listed).
+        TypeError
+            If a name is not a string.
+
+        Examples
+        --------
+        >>> from nnmath.graph import ComputationalGraph
+        >>> g = ComputationalGraph(["u = x**2", "v = sin(x)", "f = u*v"], "x")
+        >>> g.local_derivative("u", "f"), g.local_derivative("x", "v")
+        (v, cos(x))
         """
         parent = self._node(parent, "parent")
         child = self._node(child, "child")
@@ -725,7 +955,21 @@ class ComputationalGraph:
         Returns
         -------
         dict
-            ``(parent, child)`` -> value, for every edge.
+            ``(parent, child)`` -> value, for every edge: a float, or an array
+            shaped like the inputs.
+
+        Raises
+        ------
+        TypeError, ValueError
+            As for :meth:`evaluate`, and if a local derivative is not finite
+            at the point (the edge is named).
+
+        Examples
+        --------
+        >>> from nnmath.graph import ComputationalGraph
+        >>> g = ComputationalGraph(["u = x**2", "v = 3*x", "f = u*v"], "x")
+        >>> g.edge_derivatives({"x": 2.0})
+        {('x', 'u'): 4.0, ('x', 'v'): 3.0, ('u', 'f'): 6.0, ('v', 'f'): 4.0}
         """
         return self._plain(self._edge_values(self._forward(self._read_values(values))))
 
@@ -753,11 +997,29 @@ class ComputationalGraph:
         not depend on ``source``. The number of paths can grow exponentially
         with depth: this is meant for small graphs.
 
+        Parameters
+        ----------
+        source, target : str
+            Node names.
+
+        Returns
+        -------
+        list of tuple of str
+            Each path as its node names, from ``source`` to ``target``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``source`` or ``target`` is not the name of a node.
+
         Examples
         --------
         >>> from nnmath.graph import ComputationalGraph
-        >>> ComputationalGraph(["u = 2*x", "f = u + x"], "x").paths("x", "f")
+        >>> g = ComputationalGraph(["u = 2*x", "f = u + x"], "x")
+        >>> g.paths("x", "f")
         [('x', 'u', 'f'), ('x', 'f')]
+        >>> g.paths("f", "x"), g.paths("x", "x")
+        ([], [('x',)])
         """
         source = self._node(source, "source")
         target = self._node(target, "target")
@@ -787,6 +1049,12 @@ class ComputationalGraph:
         -------
         list of PathProduct
             In the order of :meth:`paths`. ``print`` one to see its factors.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If a name is not a node, an input is missing or given an array,
+            or a node or local derivative is not finite at the point.
 
         Examples
         --------
@@ -830,6 +1098,21 @@ class ComputationalGraph:
         Returns
         -------
         float
+
+        Raises
+        ------
+        TypeError, ValueError
+            As for :meth:`path_products`.
+
+        Examples
+        --------
+        For :math:`f = u v` with :math:`u = x^2`, :math:`v = 3x`, at :math:`x = 2`:
+        :math:`4 \cdot 6 + 3 \cdot 4 = 36`, which is :math:`(3x^3)' = 9x^2` at 2.
+
+        >>> from nnmath.graph import ComputationalGraph
+        >>> g = ComputationalGraph(["u = x**2", "v = 3*x", "f = u*v"], "x")
+        >>> g.total_derivative("x", "f", {"x": 2.0})
+        36.0
         """
         return float(sum(term.product for term in self.path_products(source, target, values)))
 
@@ -850,6 +1133,20 @@ class ComputationalGraph:
         Returns
         -------
         sympy expression
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``source`` or ``target`` is not a node, or ``method`` is unknown.
+
+        Examples
+        --------
+        >>> from nnmath.graph import ComputationalGraph
+        >>> g = ComputationalGraph(["u = x**2", "v = 3*x", "f = u*v"], "x")
+        >>> g.symbolic_total_derivative("x", "f"), g.symbolic_total_derivative("x", "f", method="paths")
+        (9*x**2, 9*x**2)
+        >>> g.symbolic_total_derivative("u", "f")   # u held as a variable: df/du = v = 3x
+        3*x
         """
         source = self._node(source, "source")
         target = self._node(target, "target")

@@ -243,6 +243,27 @@ class LossSurface:
 
         It is the lowest point *of the grid*: the true minimum lies within
         one grid spacing of it (or beyond the grid's edge).
+
+        Returns
+        -------
+        u, v, loss : float
+            The two parameters' values at that grid point, and the loss there.
+            When several grid points share the smallest loss, the first one
+            in the order of ``loss.ravel()`` is returned (row by row: the
+            first ``v``, and along it the first ``u``).
+
+        Examples
+        --------
+        A linear neuron with two inputs, fitted to :math:`t = x_1 - x_2`: the
+        loss is 0 at :math:`W = (1, -1)`, a point of the grid.
+
+        >>> import nnmath
+        >>> from nnmath.landscape import loss_surface
+        >>> net = nnmath.MLP([2, 1], ["identity"], seed=0)
+        >>> X, T = [[1.0, 0.0], [0.0, 1.0]], [[1.0], [-1.0]]
+        >>> surface = loss_surface(net, X, T, "sse", [0, 1], [(-1, 1), (-1, 1)], n=5)
+        >>> surface.labels, surface.argmin()
+        (('W1[0, 0]', 'W1[0, 1]'), (1.0, -1.0, 0.0))
         """
         i, j = np.unravel_index(int(np.argmin(self.loss)), self.loss.shape)
         return float(self.u[j]), float(self.v[i]), float(self.loss[i, j])

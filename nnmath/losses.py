@@ -73,11 +73,64 @@ class Loss:
     latex: str = ""
 
     def __call__(self, y: ArrayLike, t: ArrayLike) -> float:
-        """The loss of outputs ``y`` against targets ``t`` (same shape)."""
+        """The loss of outputs ``y`` against targets ``t`` (same shape).
+
+        Parameters
+        ----------
+        y : array_like, shape (n_samples, n_out) or (n_out,)
+            The network's outputs, one sample per row.
+        t : array_like, shape like ``y``
+            The targets.
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        NotImplementedError
+            On ``Loss`` itself; every loss (:data:`sse`, :data:`mse`,
+            :data:`cross_entropy`) implements it.
+        ValueError
+            From a loss, if ``y`` and ``t`` differ in shape (both are named).
+
+        Examples
+        --------
+        >>> import nnmath
+        >>> nnmath.sse([[1.0, 2.0]], [[1.0, 0.0]])
+        2.0
+        """
         raise NotImplementedError
 
     def gradient(self, y: ArrayLike, t: ArrayLike) -> NDArray[np.float64]:
-        """The gradient of the loss with respect to ``y``, shaped like ``y``."""
+        r"""The gradient of the loss with respect to ``y``, shaped like ``y``.
+
+        Parameters
+        ----------
+        y : array_like, shape (n_samples, n_out) or (n_out,)
+            The network's outputs, one sample per row.
+        t : array_like, shape like ``y``
+            The targets.
+
+        Returns
+        -------
+        ndarray, shape like ``y``
+            :math:`\partial L / \partial y`, entry by entry.
+
+        Raises
+        ------
+        NotImplementedError
+            On ``Loss`` itself; every loss (:data:`sse`, :data:`mse`,
+            :data:`cross_entropy`) implements it.
+        ValueError
+            From a loss, if ``y`` and ``t`` differ in shape (both are named).
+
+        Examples
+        --------
+        >>> import nnmath
+        >>> nnmath.sse.gradient([[1.0, 2.0]], [[1.0, 0.0]])
+        array([[0., 2.]])
+        """
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -107,10 +160,61 @@ class SumSquaredError(Loss):
     latex = r"\tfrac12 \sum (y - t)^2"
 
     def __call__(self, y: ArrayLike, t: ArrayLike) -> float:
+        r"""The loss :math:`\frac12 \sum_{n,k} (y_{nk} - t_{nk})^2`.
+
+        Parameters
+        ----------
+        y : array_like, shape (n_samples, n_out) or (n_out,)
+            The network's outputs, one sample per row.
+        t : array_like, shape like ``y``
+            The targets.
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``y`` or ``t`` is not finite numbers with 1 or 2 dimensions, or
+            they differ in shape.
+
+        Examples
+        --------
+        >>> import nnmath
+        >>> nnmath.sse([[1.0, 2.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 1.0]])
+        3.0
+        """
         y, t = _pair(y, t)
         return float(0.5 * np.sum((y - t) ** 2))
 
     def gradient(self, y: ArrayLike, t: ArrayLike) -> NDArray[np.float64]:
+        r"""The gradient :math:`\partial L / \partial y = y - t`.
+
+        Parameters
+        ----------
+        y : array_like, shape (n_samples, n_out) or (n_out,)
+            The network's outputs, one sample per row.
+        t : array_like, shape like ``y``
+            The targets.
+
+        Returns
+        -------
+        ndarray, shape like ``y``
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``y`` or ``t`` is not finite numbers with 1 or 2 dimensions, or
+            they differ in shape.
+
+        Examples
+        --------
+        >>> import nnmath
+        >>> nnmath.sse.gradient([[1.0, 2.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 1.0]])
+        array([[ 1.,  2.],
+               [ 0., -1.]])
+        """
         y, t = _pair(y, t)
         return y - t
 
@@ -138,10 +242,61 @@ class MeanSquaredError(Loss):
     latex = r"\frac{1}{N} \sum (y - t)^2"
 
     def __call__(self, y: ArrayLike, t: ArrayLike) -> float:
+        r"""The loss :math:`\frac{1}{N} \sum_{n,k} (y_{nk} - t_{nk})^2`, :math:`N` the number of entries.
+
+        Parameters
+        ----------
+        y : array_like, shape (n_samples, n_out) or (n_out,)
+            The network's outputs, one sample per row.
+        t : array_like, shape like ``y``
+            The targets.
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``y`` or ``t`` is not finite numbers with 1 or 2 dimensions, or
+            they differ in shape.
+
+        Examples
+        --------
+        >>> import nnmath
+        >>> nnmath.mse([[1.0, 2.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 1.0]])
+        1.5
+        """
         y, t = _pair(y, t)
         return float(np.mean((y - t) ** 2))
 
     def gradient(self, y: ArrayLike, t: ArrayLike) -> NDArray[np.float64]:
+        r"""The gradient :math:`\partial L / \partial y = \frac{2}{N}(y - t)`, :math:`N` the number of entries.
+
+        Parameters
+        ----------
+        y : array_like, shape (n_samples, n_out) or (n_out,)
+            The network's outputs, one sample per row.
+        t : array_like, shape like ``y``
+            The targets.
+
+        Returns
+        -------
+        ndarray, shape like ``y``
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``y`` or ``t`` is not finite numbers with 1 or 2 dimensions, or
+            they differ in shape.
+
+        Examples
+        --------
+        >>> import nnmath
+        >>> nnmath.mse.gradient([[1.0, 2.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 1.0]])
+        array([[ 0.5,  1. ],
+               [ 0. , -0.5]])
+        """
         y, t = _pair(y, t)
         return 2.0 * (y - t) / y.size
 
@@ -209,6 +364,39 @@ class CrossEntropy(Loss):
         return p, t
 
     def __call__(self, p: ArrayLike, t: ArrayLike) -> float:
+        r"""The loss :math:`-\frac{1}{n}\sum_{n}\sum_k t_{nk} \log p_{nk}` of probabilities ``p``.
+
+        A term with :math:`t_{nk} = 0` counts as 0, even where :math:`p_{nk} = 0`;
+        where :math:`t_{nk} > 0` and :math:`p_{nk} = 0`, :math:`-\log p_{nk}` is
+        capped at about 708.4 (see the class description).
+
+        Parameters
+        ----------
+        p : array_like, shape (n_samples, n_classes) or (n_classes,)
+            Probabilities, such as the output of a softmax layer: each row
+            non-negative and summing to 1.
+        t : array_like, shape like ``p``
+            The targets, each row a probability distribution (usually one-hot).
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        TypeError, ValueError
+            If an argument is not finite numbers with 1 or 2 dimensions, the
+            two differ in shape, ``t`` holds class labels instead of one-hot
+            rows (use :func:`~nnmath.one_hot`), or a row of ``p`` or ``t`` has a negative
+            entry or does not sum to 1.
+
+        Examples
+        --------
+        >>> import nnmath
+        >>> p = [[0.25, 0.75], [0.5, 0.5]]
+        >>> round(nnmath.cross_entropy(p, nnmath.one_hot([1, 0], 2)), 6)
+        0.490415
+        """
         p, t = self._check(p, t)
         log_p = np.log(np.maximum(p, _TINY))
         # "+ 0.0" turns the -0.0 of a perfect prediction into 0.0.
@@ -220,17 +408,99 @@ class CrossEntropy(Loss):
         Where ``t`` is 0 the entry is 0; where ``p`` is 0 but ``t`` is not it is
         capped at :math:`-t/(n \cdot 2.2\times 10^{-308})`, finite. For training,
         :meth:`~nnmath.cross_entropy.gradient_logits` is the one to use.
+
+        Parameters
+        ----------
+        p : array_like, shape (n_samples, n_classes) or (n_classes,)
+            Probabilities: each row non-negative and summing to 1.
+        t : array_like, shape like ``p``
+            The targets, each row a probability distribution (usually one-hot).
+
+        Returns
+        -------
+        ndarray, shape like ``p``
+            :math:`\partial L / \partial p`.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If an argument is not finite numbers with 1 or 2 dimensions, the
+            two differ in shape, ``t`` holds class labels instead of one-hot
+            rows (use :func:`~nnmath.one_hot`), or a row of ``p`` or ``t`` has a negative
+            entry or does not sum to 1.
+
+        Examples
+        --------
+        >>> import nnmath
+        >>> nnmath.cross_entropy.gradient([[0.5, 0.5]], [[1.0, 0.0]])
+        array([[-2.,  0.]])
         """
         p, t = self._check(p, t)
         return np.where(t > 0, -t / np.maximum(p, _TINY), 0.0) / _n_samples(p)
 
     def from_logits(self, z: ArrayLike, t: ArrayLike) -> float:
-        """The loss computed from the logits ``z`` directly (exact, no cap)."""
+        r"""The loss computed from the logits ``z`` directly (exact, no cap).
+
+        The same value as ``cross_entropy(softmax(z), t)``, computed with
+        :func:`~nnmath.log_softmax`: no probability is rounded to 0, so the
+        loss is exact even for logits far apart.
+
+        Parameters
+        ----------
+        z : array_like, shape (n_samples, n_classes) or (n_classes,)
+            The logits, the net inputs of a softmax output layer (any finite numbers).
+        t : array_like, shape like ``z``
+            The targets, each row a probability distribution (usually one-hot).
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        TypeError, ValueError
+            If an argument is not finite numbers with 1 or 2 dimensions, the
+            two differ in shape, ``t`` holds class labels instead of one-hot
+            rows (use :func:`~nnmath.one_hot`), or a row of ``t`` has a negative
+            entry or does not sum to 1.
+
+        Examples
+        --------
+        >>> import nnmath
+        >>> round(nnmath.cross_entropy.from_logits([[0.0, 0.0]], [[1.0, 0.0]]), 6)
+        0.693147
+        >>> nnmath.cross_entropy.from_logits([[0.0, 1000.0]], [[1.0, 0.0]])
+        1000.0
+        """
         z, t = self._check(z, t, "z")
         return float(-np.sum(t * log_softmax(z)) / _n_samples(z) + 0.0)
 
     def gradient_logits(self, z: ArrayLike, t: ArrayLike) -> NDArray[np.float64]:
         r"""The gradient with respect to the logits: :math:`(\operatorname{softmax}(z) - t)/n`.
+
+        The softmax and the logarithm cancel, which leaves this short formula;
+        it is the output error :math:`\delta^L` of a network with a softmax
+        output layer trained with cross-entropy.
+
+        Parameters
+        ----------
+        z : array_like, shape (n_samples, n_classes) or (n_classes,)
+            The logits, the net inputs of a softmax output layer.
+        t : array_like, shape like ``z``
+            The targets, each row a probability distribution (usually one-hot).
+
+        Returns
+        -------
+        ndarray, shape like ``z``
+            :math:`\partial L / \partial z`.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If an argument is not finite numbers with 1 or 2 dimensions, the
+            two differ in shape, ``t`` holds class labels instead of one-hot
+            rows (use :func:`~nnmath.one_hot`), or a row of ``t`` has a negative
+            entry or does not sum to 1.
 
         Examples
         --------

@@ -298,12 +298,26 @@ class MLP:
     # --- parameters -----------------------------------------------------------
     @property
     def n_layers(self) -> int:
-        """The number of layers with weights, :math:`L`."""
+        """The number of layers with weights, :math:`L` (the input layer is not counted).
+
+        Examples
+        --------
+        >>> import nnmath
+        >>> nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0).n_layers
+        2
+        """
         return len(self.layer_sizes) - 1
 
     @property
     def n_parameters(self) -> int:
-        """The number of weights and biases."""
+        r"""The number of weights and biases, :math:`\sum_l n_{out}^l (n_{in}^l + 1)`.
+
+        Examples
+        --------
+        >>> import nnmath
+        >>> nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0).n_parameters   # 3*(2+1) + 1*(3+1)
+        13
+        """
         return sum(n_out * (n_in + 1) for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:]))
 
     def _check_parameters(self) -> None:
@@ -353,6 +367,19 @@ class MLP:
     def get_parameters(self) -> NDArray[np.float64]:
         """All parameters in one vector: ``W1`` (row by row), ``b1``, ``W2``, ``b2``, ...
 
+        The vector is a copy: changing it does not change the network (use
+        :meth:`set_parameters` for that).
+
+        Returns
+        -------
+        ndarray, shape (n_parameters,)
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``weights`` or ``biases`` were reassigned with the wrong shapes
+            or with NaN or infinity.
+
         Examples
         --------
         >>> import nnmath
@@ -363,7 +390,34 @@ class MLP:
         return np.concatenate([p.ravel() for pair in zip(self.weights, self.biases) for p in pair])
 
     def set_parameters(self, theta: ArrayLike) -> None:
-        """Set all parameters from one vector laid out as in :meth:`get_parameters`."""
+        """Set all parameters from one vector laid out as in :meth:`get_parameters`.
+
+        The network keeps copies: changing ``theta`` afterwards does not
+        change the network.
+
+        Parameters
+        ----------
+        theta : array_like, shape (n_parameters,)
+            ``W1`` (row by row), ``b1``, ``W2``, ``b2``, ...; finite numbers.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``theta`` is not a one-dimensional array of finite numbers with
+            :attr:`n_parameters` entries.
+
+        Examples
+        --------
+        >>> import numpy as np, nnmath
+        >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+        >>> net.set_parameters(np.arange(13.0))
+        >>> net.weights[0], net.biases[0]
+        (array([[0., 1.],
+               [2., 3.],
+               [4., 5.]]), array([6., 7., 8.]))
+        >>> np.array_equal(net.get_parameters(), np.arange(13.0))
+        True
+        """
         theta = _validate.as_array(theta, "theta", ndim=1)
         if theta.size != self.n_parameters:
             raise ValueError(f"theta must have {self.n_parameters} entries for this network, got {theta.size}")
@@ -376,7 +430,23 @@ class MLP:
             start += n_out
 
     def copy(self) -> "MLP":
-        """An independent copy (weights and biases copied too)."""
+        """An independent copy (weights and biases copied too).
+
+        Returns
+        -------
+        MLP
+            A network with the same layer sizes, activations and parameters;
+            changing either network leaves the other as it was.
+
+        Examples
+        --------
+        >>> import nnmath
+        >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+        >>> twin = net.copy()
+        >>> twin.weights[0][0, 0] = 5.0
+        >>> float(net.weights[0][0, 0]) == 5.0
+        False
+        """
         return copy.deepcopy(self)
 
     # --- forward and backward -------------------------------------------------
@@ -400,7 +470,7 @@ class MLP:
         return trace
 
     def forward(self, X: ArrayLike) -> NDArray[np.float64]:
-        """The network's output for a batch of inputs.
+        r"""The network's output for a batch of inputs.
 
         Parameters
         ----------
@@ -410,6 +480,28 @@ class MLP:
         Returns
         -------
         ndarray, shape (n_samples, n_out)
+            Row ``i`` is the output :math:`a^L` for sample ``X[i]``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``X`` is not a two-dimensional array of finite numbers with
+            ``n_in`` columns, if ``weights`` or ``biases`` were reassigned with
+            the wrong shapes or non-finite values, or if the output overflows.
+
+        Examples
+        --------
+        Calling the network, ``net(X)``, is the same as ``net.forward(X)``.
+        The biases start at 0, so inputs of 0 give :math:`\sigma(0) = 0.5`:
+
+        >>> import numpy as np, nnmath
+        >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+        >>> net.forward(np.zeros((2, 2)))
+        array([[0.5],
+               [0.5]])
+        >>> X = np.array([[1.0, -1.0], [0.5, 2.0]])
+        >>> np.array_equal(net(X), net.forward(X))
+        True
         """
         self._check_parameters()
         return self._forward(self._check_inputs(X)).a[-1]
@@ -460,9 +552,40 @@ class MLP:
 
         Raises
         ------
-        ValueError
+        TypeError, ValueError
             On wrong shapes, non-finite values, an unknown loss, or
             ``"cross_entropy"`` without a softmax output layer.
+
+        Examples
+        --------
+        One linear neuron :math:`y = w x + b` with :math:`w = 2`, :math:`b = 0`,
+        the input :math:`x = 3` and the target :math:`t = 5`:
+
+        >>> import numpy as np, nnmath
+        >>> net = nnmath.MLP([1, 1], ["identity"])
+        >>> net.weights = [np.array([[2.0]])]
+        >>> trace = net.trace([[3.0]], [[5.0]], "sse")
+        >>> trace.a[1], trace.loss, trace.delta[1], trace.weight_grads[0]
+        (array([[6.]]), 0.5, array([[1.]]), array([[3.]]))
+        >>> print(trace)
+        a[0] = X, shape (1, 1):
+        [[3.]]
+        z[1], shape (1, 1):
+        [[6.]]
+        a[1], shape (1, 1):
+        [[6.]]
+        loss (sse) = 0.5
+        delta[1]:
+        [[1.]]
+        dL/dW[1]:
+        [[3.]]
+        dL/db[1]:
+        [1.]
+
+        Without targets only the forward pass is traced:
+
+        >>> net.trace([[3.0]]).delta
+        []
         """
         self._check_parameters()
         X = self._check_inputs(X)
@@ -509,6 +632,40 @@ class MLP:
 
         The same value as ``loss_and_gradients(X, T, loss)[0]``, without the backward pass:
         finite differences of the loss call this once per parameter and step.
+
+        Parameters
+        ----------
+        X : array_like, shape (n_samples, n_in)
+            The inputs, one sample per row.
+        T : array_like, shape (n_samples, n_out)
+            The targets, one row per sample (for class labels use
+            :func:`one_hot`).
+        loss : {"sse", "mse", "cross_entropy"} or Loss
+            ``"cross_entropy"`` needs a softmax output layer.
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        TypeError
+            If ``T`` is missing (``None``) or an argument is not numbers.
+        ValueError
+            On wrong shapes, non-finite values, an unknown loss,
+            ``"cross_entropy"`` without a softmax output layer (or with rows
+            of ``T`` that are not probability distributions), or a loss that
+            overflows.
+
+        Examples
+        --------
+        One linear neuron :math:`y = 2x` with the input 3 and the target 5:
+
+        >>> import numpy as np, nnmath
+        >>> net = nnmath.MLP([1, 1], ["identity"])
+        >>> net.weights = [np.array([[2.0]])]
+        >>> net.loss([[3.0]], [[5.0]], "sse"), net.loss([[3.0]], [[5.0]], "mse")
+        (0.5, 1.0)
         """
         if T is None:
             raise TypeError("T (the targets) is required to compute a loss; trace(X) alone gives the forward pass")
@@ -542,6 +699,14 @@ class MLP:
         weight_grads : list of ndarray, shaped like ``weights``
         bias_grads : list of ndarray, shaped like ``biases``
 
+        Raises
+        ------
+        TypeError
+            If ``T`` is missing (``None``) or an argument is not numbers.
+        ValueError
+            As for :meth:`trace`: wrong shapes, non-finite values, an unknown
+            loss, or ``"cross_entropy"`` without a softmax output layer.
+
         Examples
         --------
         >>> import numpy as np, nnmath
@@ -562,6 +727,37 @@ class MLP:
 
         Raises :class:`nnmath.GradientCheckError` if they disagree (see
         :func:`nnmath.check_gradient`). The network's parameters are unchanged afterwards.
+
+        Parameters
+        ----------
+        X : array_like, shape (n_samples, n_in)
+            The inputs, one sample per row.
+        T : array_like, shape (n_samples, n_out)
+            The targets.
+        loss : {"sse", "mse", "cross_entropy"} or Loss
+        tolerance : float
+            The largest relative error between the two gradients that passes.
+
+        Returns
+        -------
+        GradientCheckResult
+            The two gradients, both of shape ``(n_parameters,)`` and laid out
+            as in :meth:`get_parameters`, and their largest relative error.
+
+        Raises
+        ------
+        GradientCheckError
+            If the largest relative error exceeds ``tolerance``.
+        TypeError, ValueError
+            On wrong shapes, non-finite values or an unknown loss, as for :meth:`trace`.
+
+        Examples
+        --------
+        >>> import nnmath
+        >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+        >>> result = net.gradient_check([[0.5, -1.0]], [[1.0]], "sse")
+        >>> result.passed, result.analytic.shape
+        (True, (13,))
         """
         X = self._check_inputs(X)
         T = self._targets(T, X.shape[0])
@@ -582,7 +778,46 @@ class MLP:
     def step(self, X: ArrayLike, T: ArrayLike, loss: str | Loss, learning_rate: float) -> float:
         r"""One gradient-descent update of every parameter, :math:`w \leftarrow w - \eta\, \partial L/\partial w`.
 
-        Returns the loss *before* the update.
+        Returns the loss *before* the update. The weights and biases are
+        replaced by new arrays.
+
+        Parameters
+        ----------
+        X : array_like, shape (n_samples, n_in)
+            The inputs, one sample per row (the whole data set, or a mini-batch).
+        T : array_like, shape (n_samples, n_out)
+            The targets.
+        loss : {"sse", "mse", "cross_entropy"} or Loss
+        learning_rate : float
+            :math:`\eta`, greater than 0.
+
+        Returns
+        -------
+        float
+            The loss before the update.
+
+        Raises
+        ------
+        TypeError, ValueError
+            For a ``learning_rate`` that is not a positive number, and as for
+            :meth:`trace` (wrong shapes, non-finite values, an unknown loss).
+
+        Examples
+        --------
+        One linear neuron :math:`y = w x + b` with :math:`w = 2`, :math:`b = 0`,
+        the input 3 and the target 5: the gradients are
+        :math:`\partial L/\partial w = (6 - 5) \cdot 3 = 3` and
+        :math:`\partial L/\partial b = 1`.
+
+        >>> import numpy as np, nnmath
+        >>> net = nnmath.MLP([1, 1], ["identity"])
+        >>> net.weights = [np.array([[2.0]])]
+        >>> net.step([[3.0]], [[5.0]], "sse", learning_rate=0.1)
+        0.5
+        >>> net.weights, net.biases
+        ([array([[1.7]])], [array([-0.1])])
+        >>> round(net.loss([[3.0]], [[5.0]], "sse"), 12)
+        0.0
         """
         eta = _validate.positive_number(learning_rate, "learning_rate")
         value, dW, db = self.loss_and_gradients(X, T, loss)

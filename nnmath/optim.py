@@ -1,6 +1,6 @@
 r"""Gradient descent, and what happens when it diverges.
 
-See the chapter :ref:`chapter-how-networks-learn`.
+See the chapters :ref:`chapter-how-networks-learn` and :ref:`chapter-gradient-descent`.
 
 The update rule of the chapter "Gradient descent":
 
@@ -22,7 +22,7 @@ __all__ = ["DivergenceError", "gradient_descent"]
 class DivergenceError(ArithmeticError):
     """Gradient descent left the finite numbers: the learning rate is too large.
 
-    See the chapter :ref:`chapter-how-networks-learn`.
+    See the chapters :ref:`chapter-how-networks-learn` and :ref:`chapter-gradient-descent`.
 
     Attributes
     ----------
@@ -69,7 +69,7 @@ def gradient_descent(
 ) -> NDArray[np.float64]:
     r"""Run ``steps`` steps of gradient descent from ``x0`` and return every iterate.
 
-    See the chapter :ref:`chapter-how-networks-learn`.
+    See the chapters :ref:`chapter-how-networks-learn` and :ref:`chapter-gradient-descent`.
 
     .. math:: x_{k+1} = x_k - \eta\, \nabla f(x_k), \qquad k = 0, 1, \dots, \text{steps} - 1
 

@@ -95,6 +95,19 @@ class Perceptron:
         Returns
         -------
         ndarray, shape (n_samples,)
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``X`` is not a two-dimensional array of finite numbers with
+            ``n_inputs`` columns.
+
+        Examples
+        --------
+        >>> from nnmath.perceptron import Perceptron
+        >>> p = Perceptron(2, weights=[1.0, 1.0], bias=-1.5)
+        >>> p.net_input([[0.0, 0.0], [1.0, 1.0]])
+        array([-1.5,  0.5])
         """
         return self._inputs(X) @ self.weights + self.bias
 
@@ -108,6 +121,21 @@ class Perceptron:
         Returns
         -------
         ndarray of int, shape (n_samples,)
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``X`` is not a two-dimensional array of finite numbers with
+            ``n_inputs`` columns.
+
+        Examples
+        --------
+        With :math:`w = (1, 1)` and :math:`b = -1.5` the perceptron computes AND:
+
+        >>> from nnmath.perceptron import Perceptron
+        >>> p = Perceptron(2, weights=[1.0, 1.0], bias=-1.5)
+        >>> p.predict([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]])
+        array([0, 0, 1])
         """
         return heaviside(self.net_input(X)).astype(np.int64)
 
@@ -141,6 +169,25 @@ class Perceptron:
         TypeError, ValueError
             For inputs of the wrong shape, targets other than 0 and 1, a
             ``learning_rate`` that is not positive, or ``epochs < 1``.
+
+        Examples
+        --------
+        OR is learned: the third epoch is the last one with a mistake.
+
+        >>> from nnmath.perceptron import Perceptron
+        >>> from nnmath.datasets import logic_gate
+        >>> X, t = logic_gate("or")
+        >>> p = Perceptron(2)
+        >>> p.fit(X, t, learning_rate=1.0, epochs=20)
+        array([1, 2, 1, 0])
+        >>> p.predict(X)
+        array([0, 1, 1, 1])
+
+        XOR is not: every epoch has mistakes, until the budget runs out.
+
+        >>> X, t = logic_gate("xor")
+        >>> Perceptron(2).fit(X, t, epochs=5)
+        array([2, 3, 4, 4, 4])
         """
         X = self._inputs(X)
         targets = _validate.as_array(t, "t", ndim=1)

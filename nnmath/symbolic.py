@@ -97,6 +97,35 @@ class Derivation:
         return self.steps[-1].expr
 
     def add(self, reason: str, expr: Any, latex: str | None = None) -> "Derivation":
+        """Append a step and return the derivation itself, so that calls can be chained.
+
+        Parameters
+        ----------
+        reason : str
+            What was done, in words (``"expand"``, ``"let h → 0"``).
+        expr : sympy expression
+            The expression after this step.
+        latex : str, optional
+            How to display it; by default ``sympy.latex(expr)``.
+
+        Returns
+        -------
+        Derivation
+            This derivation, with the new :class:`Step` as its last.
+
+        Examples
+        --------
+        >>> import sympy
+        >>> from nnmath.symbolic import Derivation
+        >>> x = sympy.Symbol("x")
+        >>> d = Derivation("f'(x)").add("power rule", 2 * x).add("at x = 1", sympy.Integer(2))
+        >>> d
+        Derivation of f'(x):
+          = 2*x    (power rule)
+          = 2    (at x = 1)
+        >>> d.steps[0].latex, d.result
+        ('2 x', 2)
+        """
         self.steps.append(Step(reason, expr, latex if latex is not None else sympy.latex(expr)))
         return self
 

@@ -30,6 +30,7 @@ SUBMODULES = (
     "diagnostics",
     "landscape",
     "timing",
+    "widgets",
 )
 API_PAGES = ("book/api.md", "book/api_modules.md")
 CHAPTER_PAGES = (
@@ -41,6 +42,7 @@ CHAPTER_PAGES = (
     "losses",
     "backpropagation",
     "vanishing_gradients",
+    "gradient_descent",
 )
 # A link produced by :ref:`chapter-...`: to the chapter's page and its label.
 CHAPTER_LINK = re.compile(r'href="(?:{})\.html#chapter-[a-z-]+"'.format("|".join(CHAPTER_PAGES)))

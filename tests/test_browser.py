@@ -231,7 +231,6 @@ def test_figures_are_legible_in_dark_mode(browser, site_url: str, page: Path) ->
 GRADIENT_DESCENT = ROOT / "book" / "gradient_descent.md"
 
 
-@pytest.mark.skipif(GRADIENT_DESCENT not in PAGES, reason="book/gradient_descent.md is not listed in _toc.yml yet")
 def test_learning_rate_slider_works_without_a_kernel(browser, site_url: str) -> None:
     """On the static page, focusing a learning-rate slider and pressing ArrowRight shows another frame."""
     visit = PageVisit(browser, _page_url(site_url, GRADIENT_DESCENT))

@@ -7,6 +7,7 @@ into a temporary folder so a reader's _build/ is untouched.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -31,11 +32,37 @@ def test_built_pages_show_no_errors_or_warnings(built_site: Path) -> None:
             assert marker not in text, f"{page.name}: '{marker}' appears in the built page"
 
 
+def _images(html: str) -> list[str]:
+    """The <img> tags of a page: in its HTML, and in the HTML widgets of its saved widget state.
+
+    The widget state is JSON inside a <script> element, where the quotes of an
+    <img> tag are escaped; each widget's value is read as JSON first.
+    """
+    state = re.compile(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', re.S)
+    tags = re.findall(r"<img\b[^>]*>", re.sub(r"<script\b.*?</script>", "", html, flags=re.S))
+    for block in state.findall(html):
+        for model in json.loads(block)["state"].values():
+            value = model.get("state", {}).get("value")
+            if isinstance(value, str):
+                tags += re.findall(r"<img\b[^>]*>", value)
+    return tags
+
+
+def test_image_finder_sees_widget_frames():
+    value = '<img alt="a frame" src="data:image/png;base64,AAAA">'
+    page = (
+        '<p><img alt="x" src="a.png"></p><script type="application/vnd.jupyter.widget-state+json">'
+        + json.dumps({"state": {"m": {"state": {"value": value}}}})
+        + "</script>"
+    )
+    assert _images(page) == ['<img alt="x" src="a.png">', value]
+
+
 @pytest.mark.build
 def test_every_image_has_alt_text(built_site: Path) -> None:
     for page in toc_pages():
         text = (built_site / page.relative_to(ROOT).with_suffix(".html")).read_text()
-        for tag in re.findall(r"<img\b[^>]*>", text):
+        for tag in _images(text):
             alt = re.search(r'\balt="([^"]*)"', tag)
             assert alt and alt.group(1).strip(), f"{page.name}: image without alt text: {tag[:200]}"
             # MyST-NB falls back to the file name as alt text; that describes nothing.

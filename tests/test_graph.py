@@ -356,6 +356,20 @@ def test_compose_rejects_bad_arguments():
         compose(nnmath.sigmoid, np.tanh)
 
 
+@pytest.mark.parametrize(
+    "functions, error, message",
+    [
+        ([], ValueError, "at least one function"),
+        ([1.0], TypeError, r"functions\[0\] must be an nnmath ScalarFunction.*got 1.0"),
+        (nnmath.sigmoid, TypeError, "functions must be a list of nnmath ScalarFunctions"),
+        ("sigmoid", TypeError, "functions must be a list"),
+    ],
+)
+def test_composite_checks_its_functions_like_compose(functions, error, message):
+    with pytest.raises(error, match=message):
+        Composite(functions)
+
+
 # --- the SymPy sigmoid ------------------------------------------------------------------------
 def test_sympy_sigmoid_derivative_rewrite_and_numbers():
     z = sympy.Symbol("z", real=True)

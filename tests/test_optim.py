@@ -198,12 +198,18 @@ def test_quadratic_bowl_value_gradient_and_formula():
 
 
 def test_quadratic_bowl_errors():
+    import sympy
+
     with pytest.raises(ValueError, match="curvatures"):
         nnmath.QuadraticBowl([1.0, 0.0])
     with pytest.raises(ValueError, match=r"\bv\b"):
         nnmath.QuadraticBowl([1.0, 3.0])([1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="2 symbols"):
+        nnmath.QuadraticBowl([1.0, 3.0]).formula([sympy.Symbol("a")])
+    with pytest.raises(TypeError, match=r"symbols\[0\] must be a sympy.Symbol, got 1"):
         nnmath.QuadraticBowl([1.0, 3.0]).formula([1])
+    with pytest.raises(TypeError, match="symbols must be a list or tuple of 1 sympy.Symbol"):
+        nnmath.QuadraticBowl([2.0]).formula(sympy.Symbol("v"))
 
 
 def test_gradient_descent_on_a_bowl_moves_each_coordinate_by_its_own_factor():

@@ -114,6 +114,27 @@ def test_static_widget_precomputes_frames_and_links_slider_to_stack():
     assert "Precomputed for η = 0.25, 1, 1.5" in note and "live" in note
 
 
+def test_static_slider_marks_the_threshold_and_opens_on_a_converging_rate():
+    box = learning_rate_widget(nnmath.quadratic(2.0), mode="static", dpi=30)
+    labels = [label for label, _ in box.slider.options]
+    assert labels == ["0.025", "0.125", "0.25", "0.45", "0.5 = threshold", "0.51", "0.6"]
+    assert box.slider.index == 1 and box.display.selected_index == 1
+    assert box.frames[1].status == "converged" and "after 1 step" not in box.frames[1].label
+
+
+def test_frame_pictures_do_not_depend_on_the_frame_drawn_before():
+    """The live widget redraws one figure; what it shows must equal a fresh drawing."""
+    f = nnmath.quadratic(1.0)
+    diverged, converged = descent_frame(f, 1.5), descent_frame(f, 0.25)
+    fresh = frame_html(converged, f, dpi=30)
+    box = learning_rate_widget(f, mode="live", dpi=30)
+    box.slider.value = 1.5
+    assert "diverged at step" in box.frames.label
+    box.slider.value = 0.25
+    assert box.display.value == fresh  # the divergence message and the old path are gone
+    assert diverged.label != converged.label
+
+
 def test_live_widget_recomputes_on_every_slider_move():
     bowl = nnmath.QuadraticBowl([1.0, 4.0])
     box = learning_rate_widget(bowl, mode="live", dpi=30)
