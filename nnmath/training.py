@@ -16,14 +16,14 @@ See the chapter :ref:`chapter-how-networks-learn`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _validate
 from .losses import Loss, get_loss
-from .network import MLP
+from .network import MLP, Trace
 from .optim import DivergenceError
 
 __all__ = ["STOP_REASONS", "History", "train"]
@@ -111,6 +111,7 @@ def train(
     rng: np.random.Generator | int | None = None,
     loss_tolerance: float | None = None,
     gradient_tolerance: float | None = None,
+    callback: Callable[[int, MLP, Trace], Any] | None = None,
 ) -> History:
     r"""Train ``net`` in place by gradient descent and return its :class:`History`.
 
@@ -151,6 +152,17 @@ def train(
         Stop as soon as the loss is at most this (greater than 0).
     gradient_tolerance : float, optional
         Stop as soon as the gradient's length is at most this (greater than 0).
+    callback : callable, optional
+        Called as ``callback(k, net, trace)`` once for every evaluated step
+        ``k = 0, 1, ..., history.steps``, after the loss and the gradient of
+        step ``k`` are computed and before the stopping rules and the update:
+        ``net`` holds the parameters after ``k`` updates and ``trace`` is the
+        :class:`~nnmath.Trace` of that step (on its mini-batch), so
+        ``trace.loss == history.loss[k]`` and ``trace.a[-1]`` is the output.
+        Its return value is ignored; it must not change ``net``. Use it to
+        record more than the loss, e.g. the accuracy or copies of the network
+        (``nnmath.classification.train_with_snapshots`` does). Not called
+        for a step whose loss is not finite.
 
     Returns
     -------
@@ -168,7 +180,8 @@ def train(
     TypeError, ValueError
         For a ``net`` that is not an MLP, ``X`` and ``T`` of the wrong shapes,
         an unknown loss, ``learning_rate <= 0``, ``steps < 0``, tolerances that
-        are not positive, or ``batch_size`` outside ``1 .. n_samples``.
+        are not positive, ``batch_size`` outside ``1 .. n_samples``, or a
+        ``callback`` that is not callable.
 
     Examples
     --------
@@ -182,6 +195,15 @@ def train(
     ('loss tolerance', 168)
     >>> net.weights[0].round(4), net.biases[0].round(4)
     (array([[2.]]), array([1.]))
+
+    A callback sees every step; here it records the loss of each one:
+
+    >>> net = nnmath.MLP([1, 1], ["identity"], seed=0)
+    >>> seen = []
+    >>> history = train(net, X, 2 * X + 1, "mse", 0.1, 3,
+    ...                 callback=lambda k, n, trace: seen.append((k, trace.loss)))
+    >>> [k for k, _ in seen], [value for _, value in seen] == list(history.loss)
+    ([0, 1, 2, 3], True)
     """
     if not isinstance(net, MLP):
         raise TypeError(f"net must be an nnmath.MLP, got {_validate._describe(net)}")
@@ -192,6 +214,8 @@ def train(
     budget = _validate.whole_number(steps, "steps", minimum=0)
     loss_tol = _tolerance(loss_tolerance, "loss_tolerance")
     grad_tol = _tolerance(gradient_tolerance, "gradient_tolerance")
+    if callback is not None:
+        _validate.callable_(callback, "callback")
     n_samples = X.shape[0]
     if batch_size is not None:
         batch_size = _validate.whole_number(batch_size, "batch_size", minimum=1)
@@ -236,6 +260,8 @@ def train(
             raise DivergenceError(k, eta, np.array(losses), "loss")
         losses.append(value)
         norms.append(norm)
+        if callback is not None:
+            callback(k, net, trace)
         if loss_tol is not None and value <= loss_tol:
             stop_reason = "loss tolerance"
             break

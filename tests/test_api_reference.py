@@ -31,6 +31,7 @@ SUBMODULES = (
     "landscape",
     "timing",
     "widgets",
+    "classification",
 )
 API_PAGES = ("book/api.md", "book/api_modules.md")
 CHAPTER_PAGES = (
@@ -43,6 +44,7 @@ CHAPTER_PAGES = (
     "backpropagation",
     "vanishing_gradients",
     "gradient_descent",
+    "training_a_network",
 )
 # A link produced by :ref:`chapter-...`: to the chapter's page and its label.
 CHAPTER_LINK = re.compile(r'href="(?:{})\.html#chapter-[a-z-]+"'.format("|".join(CHAPTER_PAGES)))

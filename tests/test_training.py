@@ -227,6 +227,55 @@ def test_divergence_with_mini_batches_raises_too(curve_data):
     assert caught.messages == []
 
 
+# --- the callback -----------------------------------------------------------------------------------------
+def test_the_callback_sees_every_step_with_the_parameters_after_k_updates(curve_data):
+    X, T = curve_data
+    seen = []
+
+    def record(k, net, trace):
+        seen.append((k, net.get_parameters(), trace.loss, trace.a[-1].shape))
+
+    history = train(small_net(), X, T, "mse", learning_rate=0.05, steps=6, callback=record)
+    assert [k for k, *_ in seen] == list(range(7))
+    np.testing.assert_array_equal([loss for _, _, loss, _ in seen], history.loss)
+    assert all(shape == T.shape for *_, shape in seen)  # the step's forward pass, on all samples
+    for k, parameters, _, _ in seen:
+        stepped = small_net()
+        train(stepped, X, T, "mse", learning_rate=0.05, steps=k)
+        np.testing.assert_array_equal(parameters, stepped.get_parameters())
+
+
+def test_the_callback_changes_nothing_about_training(curve_data):
+    X, T = curve_data
+    plain, watched = small_net(), small_net()
+    a = train(plain, X, T, "mse", learning_rate=0.05, steps=20, batch_size=4, rng=1)
+    b = train(watched, X, T, "mse", learning_rate=0.05, steps=20, batch_size=4, rng=1,
+              callback=lambda k, net, trace: None)
+    np.testing.assert_array_equal(a.loss, b.loss)
+    np.testing.assert_array_equal(plain.get_parameters(), watched.get_parameters())
+
+
+def test_the_callback_sees_the_mini_batch_of_each_step(curve_data):
+    X, T = curve_data
+    rows = []
+    train(small_net(), X, T, "mse", learning_rate=0.05, steps=3, batch_size=4, rng=0,
+          callback=lambda k, net, trace: rows.append(trace.a[0].shape[0]))
+    assert rows == [4, 4, 4, 4]
+
+
+def test_the_callback_stops_with_the_loop(line_data, curve_data):
+    X, T = line_data
+    calls = []
+    history = train(linear_net(), X, T, "mse", learning_rate=0.1, steps=500, loss_tolerance=1e-6,
+                    callback=lambda k, net, trace: calls.append(k))
+    assert history.stop_reason == "loss tolerance" and calls == list(range(history.steps + 1))
+    X, T = curve_data
+    calls = []
+    with pytest.raises(nnmath.DivergenceError) as info:
+        train(small_net(), X, T, "sse", learning_rate=5.0, steps=1000, callback=lambda k, net, trace: calls.append(k))
+    assert calls == list(range(info.value.step))  # never called for the step that is not finite
+
+
 # --- bad arguments ---------------------------------------------------------------------------------------
 def call(line_data, **changes):
     X, T = line_data
@@ -268,6 +317,7 @@ def call(line_data, **changes):
         ({"batch_size": 2, "rng": "seed"}, TypeError, "rng must be a numpy.random.Generator"),
         ({"batch_size": 2, "rng": -1}, ValueError, "rng must be a non-negative seed"),
         ({"rng": 1.5}, TypeError, "rng must be a numpy.random.Generator"),
+        ({"callback": "print"}, TypeError, "callback must be a function (callable), got 'print'"),
     ],
 )
 def test_bad_arguments_raise_clear_errors(line_data, changes, error, words):
