@@ -158,8 +158,13 @@ def _configure_repository(app: Sphinx, config: Any) -> None:
     configured = options.get("repository_url") or ""
     if configured.rstrip("/") == JUPYTER_BOOK_DEFAULT_REPOSITORY:
         configured = ""
-    candidates = (os.environ.get("NNMATH_REPOSITORY_URL"), configured, _git(app.srcdir, "remote", "get-url", "origin"))
-    url = next((public_repository(c) for c in candidates if public_repository(c)), None)
+    # In order of precedence; git is asked only when nothing before it gave an address.
+    sources = (
+        lambda: os.environ.get("NNMATH_REPOSITORY_URL"),
+        lambda: configured,
+        lambda: _git(app.srcdir, "remote", "get-url", "origin"),
+    )
+    url = next(filter(None, (public_repository(source()) for source in sources)), None)
     launch = dict(options.get("launch_buttons") or {})
     if url is None:
         logger.info("[nnmath_site] no GitHub/GitLab repository address: no repository or launch buttons")

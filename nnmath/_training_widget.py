@@ -39,7 +39,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _validate
-from ._frames import canvas_png, img_tag
+from ._frames import canvas_png, check_dpi, img_tag, learning_rate_list, static_slider
 from .classification import _labels, decision_regions, train_with_snapshots
 from .losses import one_hot
 from .network import MLP
@@ -361,12 +361,6 @@ def _check_frame(frame: Any) -> TrainingFrame:
     return frame
 
 
-def _check_dpi(dpi: Any) -> int:
-    d = _validate.whole_number(dpi, "dpi", minimum=30)
-    if d > 300:
-        raise ValueError(f"dpi must be at most 300 (frames are meant to be small), got {dpi}")
-    return d
-
 
 def _light(color: str, amount: float = 0.7) -> tuple[float, float, float]:
     """``color`` mixed with ``amount`` of white: a pale fill for a class region."""
@@ -495,9 +489,6 @@ class _Painter:
         return canvas_png(self.canvas, self.style)
 
 
-def _img_tag(frame: Any, png: bytes) -> str:
-    return img_tag(frame.alt, png)
-
 
 def training_figure(frame: TrainingFrame) -> Any:
     """Draw a frame: loss per step, accuracy per step, decision regions with the data.
@@ -565,21 +556,10 @@ def training_html(frame: TrainingFrame, *, dpi: int = 75) -> str:
     True
     """
     frame = _check_frame(frame)
-    painter = _Painter(frame, dpi=_check_dpi(dpi))
+    painter = _Painter(frame, dpi=check_dpi(dpi))
     painter.paint(frame)
-    return _img_tag(frame, painter.png())
+    return img_tag(frame.alt, painter.png())
 
-
-def _rates(learning_rates: Any) -> list[float]:
-    rates = DEFAULT_LEARNING_RATES if learning_rates is None else learning_rates
-    if isinstance(rates, (str, bytes)) or not hasattr(rates, "__len__"):
-        raise TypeError(f"learning_rates must be a list of numbers, got {_validate._describe(rates)}")
-    values = [_validate.positive_number(r, f"learning_rates[{i}]") for i, r in enumerate(rates)]
-    if not values:
-        raise ValueError("learning_rates must hold at least one learning rate, got an empty list")
-    if len(set(values)) != len(values):
-        raise ValueError(f"learning_rates must not repeat a value, got {values}")
-    return sorted(values)
 
 
 def training_widget(
@@ -656,39 +636,26 @@ def training_widget(
     widths = _hidden(hidden)
     act = _validate.choice(activation, "activation", TRAINING_ACTIVATIONS)
     budget = _validate.whole_number(steps, "steps", minimum=1)
-    d = _check_dpi(dpi)
+    d = check_dpi(dpi)
     options = {"seed": seed, "target_accuracy": target_accuracy, "resolution": resolution}
 
     if mode == "static":
-        rates = _rates(learning_rates)
+        rates = learning_rate_list(DEFAULT_LEARNING_RATES if learning_rates is None else learning_rates)
         frames = [training_frame(X_arr, classes, learning_rate=r, hidden=widths, activation=act,
                                  steps=budget, **options) for r in rates]
-        painter = _Painter(frames[0], d)
-        pages = []
-        for frame in frames:
-            painter.paint(frame)
-            pages.append(w.HTML(_img_tag(frame, painter.png())))
         candidates = [i for i, f in enumerate(frames) if f.status != "diverged"] or [0]
         start = max(candidates, key=lambda i: (frames[i].final_accuracy, -frames[i].final_loss))
-        stack = w.Stack(pages, selected_index=start)
-        slider = w.SelectionSlider(
-            options=[(f"{r:g}", i) for i, r in enumerate(rates)], index=start, description="η",
-            continuous_update=True, layout=w.Layout(width="480px"),
-        )
-        link = w.jslink((slider, "index"), (stack, "selected_index"))
         listed = ", ".join(f"{r:g}" for r in rates)
-        note = w.HTML(
+        note = (
             f"<p style='font-size:90%'>Precomputed for η = {listed} (network {frames[0].architecture}, "
             f"{act}, {budget} steps, seed {options['seed']}). Drag the slider, or click it and use the "
             "arrow keys. To try other learning rates, widths, activations or step budgets, download "
             "this page as a notebook (.ipynb), run it, and use <code>mode=\"live\"</code>.</p>"
         )
-        box = w.VBox([slider, stack, note])
-        box.slider, box.display, box.frames, box.link = slider, stack, frames, link
-        return box
+        return static_slider(frames, _Painter(frames[0], d), [f"{r:g}" for r in rates], start, note)
 
     # live mode
-    first = 0.3 if learning_rates is None else _rates(learning_rates)[0]
+    first = 0.3 if learning_rates is None else learning_rate_list(learning_rates)[0]
     first = float(np.clip(first, 1e-3, 1e2))
     slider = w.FloatLogSlider(value=first, base=10, min=-3, max=2, step=0.05, description="η",
                               readout_format=".3g", continuous_update=False, layout=w.Layout(width="480px"))
@@ -711,7 +678,7 @@ def training_widget(
         if not painter:
             painter.append(_Painter(frame, d))
         painter[0].paint(frame)
-        display.value = _img_tag(frame, painter[0].png())
+        display.value = img_tag(frame.alt, painter[0].png())
         box.frames = frame
 
     for control in controls.values():

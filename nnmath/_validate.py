@@ -117,6 +117,18 @@ def real_number(value: Any, name: str) -> float:
     return real
 
 
+def interval(value: Any, name: str) -> tuple[float, float]:
+    """A pair ``(low, high)`` of real numbers with ``low < high``, as floats."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
+        raise TypeError(f"{name} must be a pair (low, high), got {_describe(value)}")
+    low = real_number(value[0], f"{name}[0]")
+    high = real_number(value[1], f"{name}[1]")
+    if not low < high:
+        given = tuple(v.item() if hasattr(v, "item") else v for v in value)
+        raise ValueError(f"{name} must be (low, high) with low < high, got {given}")
+    return low, high
+
+
 def whole_number(value: Any, name: str, *, minimum: int = 0) -> int:
     """An integer at least ``minimum``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):

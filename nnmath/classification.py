@@ -31,7 +31,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from . import _validate
 from .losses import Loss, get_loss
-from .network import MLP, Trace
+from .network import MLP, Trace, _check_net
 from .optim import DivergenceError
 from .training import History, train
 
@@ -44,11 +44,6 @@ __all__ = [
     "train_with_snapshots",
 ]
 
-
-def _check_net(net: Any) -> MLP:
-    if not isinstance(net, MLP):
-        raise TypeError(f"net must be an nnmath.MLP, got {_validate._describe(net)}")
-    return net
 
 
 def _n_classes(net: MLP) -> int:
@@ -159,15 +154,6 @@ def accuracy(net: MLP, X: ArrayLike, labels: ArrayLike) -> float:
     return float(np.mean(predicted == truth))
 
 
-def _interval(value: Any, name: str) -> tuple[float, float]:
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
-        raise TypeError(f"{name} must be a pair (low, high), got {_validate._describe(value)}")
-    low = _validate.real_number(value[0], f"{name}[0]")
-    high = _validate.real_number(value[1], f"{name}[1]")
-    if not low < high:
-        raise ValueError(f"{name} must be (low, high) with low < high, got {tuple(value)}")
-    return low, high
-
 
 def decision_regions(
     net: MLP,
@@ -229,8 +215,8 @@ def decision_regions(
         raise ValueError(
             f"net must have 2 inputs to draw regions in the plane, got layer_sizes {list(net.layer_sizes)}"
         )
-    x_low, x_high = _interval(xlim, "xlim")
-    y_low, y_high = _interval(ylim, "ylim")
+    x_low, x_high = _validate.interval(xlim, "xlim")
+    y_low, y_high = _validate.interval(ylim, "ylim")
     n = _validate.whole_number(resolution, "resolution", minimum=2)
     if n > 2000:
         raise ValueError(f"resolution must be at most 2000 (grid points per axis), got {resolution}")

@@ -95,12 +95,7 @@ def sample_function(
     """
     _validate.callable_(f, "f")
     count = _validate.whole_number(n, "n", minimum=1)
-    if isinstance(x_range, (str, bytes)) or not hasattr(x_range, "__len__") or len(x_range) != 2:
-        raise TypeError(f"x_range must be a pair (low, high), got {_validate._describe(x_range)}")
-    low = _validate.real_number(x_range[0], "x_range[0]")
-    high = _validate.real_number(x_range[1], "x_range[1]")
-    if not low < high:
-        raise ValueError(f"x_range must be (low, high) with low < high, got {tuple(x_range)}")
+    low, high = _validate.interval(x_range, "x_range")
     sigma = _noise(noise)
     generator = _validate.as_rng(rng)
     x = np.sort(generator.uniform(low, high, size=count))

@@ -30,7 +30,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from . import _validate
 from .losses import Loss
-from .network import MLP, Trace
+from .network import MLP, Trace, _check_net
 
 __all__ = [
     "ActivationStatistics",
@@ -42,11 +42,6 @@ __all__ = [
     "layer_gradient_norms",
 ]
 
-
-def _check_net(net: object) -> MLP:
-    if not isinstance(net, MLP):
-        raise TypeError(f"net must be an nnmath.MLP, got {_validate._describe(net)}")
-    return net
 
 
 def _backward(net: object, X: ArrayLike, T: ArrayLike, loss: str | Loss) -> Trace:

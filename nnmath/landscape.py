@@ -34,17 +34,12 @@ from numpy.typing import ArrayLike, NDArray
 
 from . import _validate
 from .losses import Loss, get_loss
-from .network import MLP
+from .network import MLP, _check_net
 
 __all__ = ["LossSurface", "loss_surface", "parameter_index", "parameter_label"]
 
 _KINDS = ("W", "b")
 
-
-def _check_net(net: Any) -> MLP:
-    if not isinstance(net, MLP):
-        raise TypeError(f"net must be an nnmath.MLP, got {_validate._describe(net)}")
-    return net
 
 
 def _position(net: MLP, parameter: Any, name: str) -> tuple[int, str]:
@@ -278,15 +273,6 @@ def _grid_sizes(n: Any) -> tuple[int, int]:
     return size, size
 
 
-def _range(value: Any, name: str) -> tuple[float, float]:
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
-        raise TypeError(f"{name} must be a pair (low, high), got {_validate._describe(value)}")
-    low = _validate.real_number(value[0], f"{name}[0]")
-    high = _validate.real_number(value[1], f"{name}[1]")
-    if not low < high:
-        raise ValueError(f"{name} must be (low, high) with low < high, got ({low:g}, {high:g})")
-    return low, high
-
 
 def loss_surface(
     net: MLP,
@@ -381,7 +367,7 @@ def loss_surface(
         raise ValueError(f"parameters must be two different parameters, got {label_p} twice")
     if isinstance(ranges, (str, bytes)) or not hasattr(ranges, "__len__") or len(ranges) != 2:
         raise TypeError(f"ranges must be a pair ((u_low, u_high), (v_low, v_high)), got {_validate._describe(ranges)}")
-    u_range, v_range = _range(ranges[0], "ranges[0]"), _range(ranges[1], "ranges[1]")
+    u_range, v_range = _validate.interval(ranges[0], "ranges[0]"), _validate.interval(ranges[1], "ranges[1]")
     n_u, n_v = _grid_sizes(n)
     if not isinstance(gradient, (bool, np.bool_)):
         raise TypeError(f"gradient must be True or False, got {_validate._describe(gradient)}")

@@ -831,3 +831,10 @@ class MLP:
         if self.init == _NORMAL:
             text += f", weight_std={self.weight_std!r}"
         return text + ")"
+
+
+def _check_net(net: object) -> MLP:
+    """``net`` itself if it is an :class:`MLP`; a TypeError naming what it is otherwise."""
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an nnmath.MLP, got {_validate._describe(net)}")
+    return net

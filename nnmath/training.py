@@ -23,7 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from . import _validate
 from .losses import Loss, get_loss
-from .network import MLP, Trace
+from .network import MLP, Trace, _check_net
 from .optim import DivergenceError
 
 __all__ = ["STOP_REASONS", "History", "train"]
@@ -205,8 +205,7 @@ def train(
     >>> [k for k, _ in seen], [value for _, value in seen] == list(history.loss)
     ([0, 1, 2, 3], True)
     """
-    if not isinstance(net, MLP):
-        raise TypeError(f"net must be an nnmath.MLP, got {_validate._describe(net)}")
+    _check_net(net)
     X = _validate.as_array(X, "X", ndim=2)
     T = _validate.as_array(T, "T", ndim=(1, 2))
     loss_fn = get_loss(loss)

@@ -39,7 +39,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _validate
-from ._frames import canvas_png, img_tag
+from ._frames import canvas_png, check_dpi, img_tag, learning_rate_list, static_slider
 from .functions import QuadraticBowl, ScalarFunction, profit
 from .optim import DivergenceError, gradient_descent
 from . import _training_widget
@@ -533,15 +533,15 @@ def _check_frame(frame: Any) -> DescentFrame:
     return frame
 
 
-def _check_dpi(dpi: Any) -> int:
-    d = _validate.whole_number(dpi, "dpi", minimum=30)
-    if d > 300:
-        raise ValueError(f"dpi must be at most 300 (frames are meant to be small), got {dpi}")
-    return d
 
 
-def _img_tag(frame: Any, png: bytes) -> str:
-    return img_tag(frame.alt, png)
+def _painted(frame: Any, problem: Any, x0: ArrayLike | None, dpi: int) -> _Painter:
+    """A new painter showing ``frame``, its window set by ``x0`` (by default the frame's start)."""
+    frame = _check_frame(frame)
+    start = frame.trajectory[0] if x0 is None else np.asarray(x0, dtype=np.float64)
+    painter = _Painter(problem, start, dpi=dpi)
+    painter.paint(frame)
+    return painter
 
 
 def frame_figure(frame: DescentFrame, problem: Any, *, x0: ArrayLike | None = None) -> Any:
@@ -571,11 +571,7 @@ def frame_figure(frame: DescentFrame, problem: Any, *, x0: ArrayLike | None = No
     >>> len(fig.axes)
     2
     """
-    frame = _check_frame(frame)
-    start = frame.trajectory[0] if x0 is None else np.asarray(x0, dtype=np.float64)
-    painter = _Painter(problem, start, dpi=100)
-    painter.paint(frame)
-    return painter.figure
+    return _painted(frame, problem, x0, dpi=100).figure
 
 
 def frame_html(frame: DescentFrame, problem: Any, *, dpi: int = 80, x0: ArrayLike | None = None) -> str:
@@ -606,12 +602,9 @@ def frame_html(frame: DescentFrame, problem: Any, *, dpi: int = 80, x0: ArrayLik
     >>> tag.startswith('<img alt="Gradient descent on f(x) = 1x² with learning rate η = 1')
     True
     """
-    frame = _check_frame(frame)
-    d = _check_dpi(dpi)
-    start = frame.trajectory[0] if x0 is None else np.asarray(x0, dtype=np.float64)
-    painter = _Painter(problem, start, dpi=d)
-    painter.paint(frame)
-    return _img_tag(frame, painter.png())
+    frame = _check_frame(frame)  # before the dpi, as the arguments are listed
+    painter = _painted(frame, problem, x0, dpi=check_dpi(dpi))
+    return img_tag(frame.alt, painter.png())
 
 
 def _rate_label(rate: float, threshold: float) -> str:
@@ -683,43 +676,21 @@ def learning_rate_widget(
     n = _validate.whole_number(steps, "steps", minimum=2)
     threshold = 1.0 / spec.curvature
     if mode == "static":
-        rates = default_learning_rates(problem) if learning_rates is None else learning_rates
-        if isinstance(rates, (str, bytes)) or not isinstance(rates, Sequence):
-            raise TypeError(f"learning_rates must be a list of numbers, got {_validate._describe(rates)}")
-        rates = [_validate.positive_number(r, f"learning_rates[{i}]") for i, r in enumerate(rates)]
-        if not rates:
-            raise ValueError("learning_rates must hold at least one learning rate, got an empty list")
-        if len(set(rates)) != len(rates):
-            raise ValueError(f"learning_rates must not repeat a value, got {rates}")
-        rates = sorted(rates)
+        rates = learning_rate_list(default_learning_rates(problem) if learning_rates is None else learning_rates)
         frames = [descent_frame(problem, r, n, x0=x0) for r in rates]
-        painter = _Painter(problem, frames[0].trajectory[0], dpi=_check_dpi(dpi))
-        pages = []
-        for frame in frames:
-            painter.paint(frame)
-            pages.append(w.HTML(_img_tag(frame, painter.png())))
+        painter = _Painter(problem, frames[0].trajectory[0], dpi=check_dpi(dpi))
         # Open on a rate that converges visibly in several steps (at 0.5 times
         # the threshold c x^2 is solved in a single step).
         start = min(range(len(rates)), key=lambda i: abs(rates[i] - 0.25 * threshold))
-        stack = w.Stack(pages, selected_index=start)
-        slider = w.SelectionSlider(
-            options=[(_rate_label(r, threshold), i) for i, r in enumerate(rates)],
-            index=start,
-            description="η",
-            continuous_update=True,
-            layout=w.Layout(width="480px"),
-        )
-        link = w.jslink((slider, "index"), (stack, "selected_index"))
         listed = ", ".join(f"{r:g}" for r in rates)
-        note = w.HTML(
+        note = (
             f"<p style='font-size:90%'>Precomputed for η = {listed} "
             f"({spec.threshold_text}). Drag the slider, or click it and use the "
             "arrow keys. To try any other value, download this page as a notebook "
             "(.ipynb), run it, and use <code>mode=\"live\"</code>.</p>"
         )
-        box = w.VBox([slider, stack, note])
-        box.slider, box.display, box.frames, box.link = slider, stack, frames, link
-        return box
+        labels = [_rate_label(r, threshold) for r in rates]
+        return static_slider(frames, painter, labels, start, note)
 
     # live mode
     display = w.HTML()
@@ -742,7 +713,7 @@ def learning_rate_widget(
                               description=name, continuous_update=False)
             )
     window = start_value if spec.dim == 1 else np.full(2, 3.0 / 1.25)
-    painter = _Painter(problem, window, dpi=_check_dpi(dpi))
+    painter = _Painter(problem, window, dpi=check_dpi(dpi))
     box = w.VBox([slider, *start_sliders, display])
     box.slider, box.display, box.start_sliders = slider, display, start_sliders
 
@@ -750,7 +721,7 @@ def learning_rate_widget(
         start = start_value if spec.dim == 1 else np.array([s.value for s in start_sliders])
         frame = descent_frame(problem, slider.value, n, x0=start)
         painter.paint(frame)
-        display.value = _img_tag(frame, painter.png())
+        display.value = img_tag(frame.alt, painter.png())
         box.frames = frame
 
     slider.observe(update, names="value")
