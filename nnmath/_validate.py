@@ -147,19 +147,21 @@ def callable_(value: Any, name: str) -> Callable:
 
 def choice(value: Any, name: str, options: Sequence[str]) -> str:
     """One of ``options``, or an error that lists them."""
+    if isinstance(value, str) and value in options:
+        return value
     valid = ", ".join(repr(o) for o in options)
     if not isinstance(value, str):
         raise TypeError(f"{name} must be one of {valid}, got {_describe(value)}")
-    if value not in options:
-        raise ValueError(f"unknown {name} {value!r}; valid choices are {valid}")
-    return value
+    raise ValueError(f"unknown {name} {value!r}; valid choices are {valid}")
 
 
 def lookup(value: Any, name: str, table: dict[str, Any], kind: type) -> Any:
     """``value`` itself if it is already a ``kind``, else ``table[value]`` (an error lists the keys)."""
     if isinstance(value, kind):
         return value
-    return table[choice(value, name, list(table))]
+    if isinstance(value, str) and value in table:
+        return table[value]
+    return table[choice(value, name, list(table))]  # raises, listing the keys
 
 
 def as_rng(rng: Any, name: str = "rng") -> np.random.Generator:

@@ -325,12 +325,27 @@ def softmax(z: ArrayLike) -> NDArray[np.float64]:
     return _softmax(_validate.as_array(z, "z", ndim=(1, 2)))
 
 
+def _row_max(z: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The largest entry of each row of a 2-D array, shape (n_rows, 1).
+
+    With few columns, a running maximum over the columns is several times
+    faster than ``z.max(axis=1)``, whose per-row reduction dominates a small
+    network's softmax; both give the same numbers.
+    """
+    if z.shape[1] > 16:
+        return z.max(axis=1, keepdims=True)
+    m = z[:, :1].copy()
+    for j in range(1, z.shape[1]):
+        np.maximum(m, z[:, j : j + 1], out=m)
+    return m
+
+
 def _softmax_and_log(z: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """softmax and log_softmax of a checked float64 array from one set of exponentials."""
+    """softmax and log_softmax of a checked 2-D float64 array from one set of exponentials."""
     with np.errstate(over="ignore"):  # a spread beyond 1.8e308 gives -inf, whose exp is 0
-        shifted = z - z.max(axis=-1, keepdims=True)
+        shifted = z - _row_max(z)
     e = np.exp(shifted)
-    total = e.sum(axis=-1, keepdims=True)
+    total = (e @ np.ones(z.shape[1]))[:, None]  # row sums; a matrix product is faster than sum(axis=1)
     return e / total, shifted - np.log(total)
 
 

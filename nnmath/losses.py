@@ -306,11 +306,11 @@ def _check_distribution(array: NDArray[np.float64], name: str, what: str) -> Non
     smallest = array.min()
     if smallest < 0:
         raise ValueError(f"{name} must be {what}: no negative entries, got minimum {smallest:g}")
-    deviation = np.abs(array.sum(axis=-1) - 1.0)
+    sums = array @ np.ones(array.shape[-1])  # row sums; a matrix product is faster than sum(axis=-1)
+    deviation = np.abs(sums - 1.0)
     # 1e-6 allows for rounding in a softmax computed in float32 or by hand;
     # a wrong encoding (class indices, unnormalised scores) misses it by far more.
     if deviation.max() > 1e-6:
-        sums = array.sum(axis=-1)
         worst = sums.flat[int(np.argmax(deviation))]
         raise ValueError(
             f"each row of {name} must be {what} summing to 1, got a row summing to {worst:g}; "

@@ -399,3 +399,30 @@ def test_heaviside_is_a_step_with_zero_derivative_and_a_matching_formula():
     assert [formula.subs(s, v) for v in (-2, 0, 3)] == [0, 0, 1]
     assert all(sympy.diff(formula, s).subs(s, v) == 0 for v in (-2, 3))
     assert "heaviside" not in nnmath.ACTIVATIONS  # gradient learning cannot use it
+
+
+# --- the network's softmax: running row maximum and log-softmax ------------------------------------
+@settings(max_examples=60, deadline=None)
+@given(hnp.arrays(np.float64, st.tuples(st.integers(1, 20), st.integers(1, 40)),
+                  elements=st.floats(-1e3, 1e3, allow_nan=False)))
+def test_network_softmax_matches_the_public_one_and_its_log(z):
+    # _row_max switches from a running maximum to z.max(axis=1) above 16 columns; both must be exact.
+    from nnmath.activations import _row_max, _softmax_and_log
+
+    np.testing.assert_array_equal(_row_max(z), z.max(axis=1, keepdims=True))
+    p, log_p = _softmax_and_log(z)
+    # Same exponentials, summed in a different order: agreement to a few ulps.
+    np.testing.assert_allclose(p, nnmath.softmax(z), rtol=1e-13, atol=1e-300)
+    finite = p > 1e-300  # log of an underflowed probability is finite here, log(0) would not be
+    np.testing.assert_allclose(log_p[finite], np.log(p[finite]), rtol=1e-12, atol=1e-12)
+    assert np.all(np.isfinite(log_p))
+
+
+def test_network_softmax_on_large_logits_is_finite_and_exact():
+    from nnmath.activations import _softmax_and_log
+
+    p, log_p = _softmax_and_log(np.array([[1000.0, 1000.0, -1000.0], [0.0, 800.0, 1e300]]))
+    np.testing.assert_array_equal(p[0, :2], [0.5, 0.5])
+    assert p[0, 2] == 0.0 and log_p[0, 2] == pytest.approx(-2000 - math.log(2))
+    np.testing.assert_array_equal(p[1], [0.0, 0.0, 1.0])
+    assert log_p[1, 2] == 0.0 and log_p[1, 0] == -1e300

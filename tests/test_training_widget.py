@@ -61,9 +61,12 @@ def test_tanh_and_sigmoid_networks_start_with_xavier_weights(data):
     assert f.hidden == (4,) and f.architecture == "2-4-3"
 
 
+# Above eta = 1.5 these runs are chaotic: a change in the last bit of one sum can turn one outcome
+# into another (eta = 2 and 3 do so). Each eta here keeps its outcome when X is scaled by
+# 1 + k 1e-15 for k = 0..5, so the test checks the classification, not the round-off.
 @pytest.mark.parametrize(
     "eta, status",
-    [(0.01, "slow"), (0.3, "trained"), (1.0, "trained"), (2.0, "unstable"), (5.0, "stuck"),
+    [(0.01, "slow"), (0.3, "trained"), (1.0, "trained"), (2.5, "unstable"), (5.0, "stuck"),
      (10.0, "diverged"), (1e300, "diverged")],
 )
 def test_grid_of_learning_rates(data, eta, status):
