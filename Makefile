@@ -11,12 +11,13 @@ JS_PACKAGES := mathjax@3.2.2 requirejs@2.3.7 @jupyter-widgets/html-manager@1.0.6
 VENDOR      := _vendor/site
 VSTAMP      := _vendor/.installed
 
-.PHONY: book test unit pages vendor clean help
+.PHONY: book test unit pages pdf vendor clean help
 
 help:
 	@echo "make book   build the book into _build/html (creates .venv on first use)"
 	@echo "make test   run every test: unit tests, each page as a notebook, the strict build"
 	@echo "make unit   only the unit tests;  make pages   only the page executions"
+	@echo "make pdf    the whole book as one PDF, _build/pdf/book.pdf (needs Debian's chromium)"
 	@echo "make clean  remove _build and .venv"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -44,6 +45,12 @@ book: $(STAMP) $(VSTAMP)
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 	@echo
 	@echo "The book is built. Open $(CURDIR)/_build/html/index.html in a browser."
+
+# One page holding every chapter (after `make book` it reuses the executed pages),
+# printed by Debian's Chromium; see _ext/print_pdf.py.
+pdf: $(STAMP) $(VSTAMP)
+	$(BIN)/jupyter-book build . --builder singlehtml -W -n --keep-going
+	$(BIN)/python _ext/print_pdf.py _build/singlehtml/index.html _build/pdf/book.pdf
 
 test: $(STAMP) $(VSTAMP)
 	$(BIN)/python -m pytest

@@ -3,6 +3,10 @@
 - Each notebook page is offered as an executed ``.ipynb`` in the download
   menu (next to its ``.md`` source). sphinx-book-theme does this only when a
   launch service is configured; here it is done for every notebook page.
+  When the repository's address is known, that notebook starts with a cell
+  that installs nnmath from the repository in Google Colab, and the Colab
+  button opens it from the published site (the ``gh-pages`` branch), since
+  Colab cannot open the ``.md`` sources.
 - sphinx-thebe adds its inline configuration script (``const THEBE_JS_URL =
   ...``) once per read phase, and Jupyter Book 1 runs two, so every page
   declared the constant twice and the browser reported a SyntaxError. Scripts
@@ -19,6 +23,8 @@
     and the site serves MathJax 3, so every labelled control threw a
     TypeError; the script adds a ``Hub.Queue`` that calls MathJax 3's
     ``typesetPromise``.
+- The single-page build (``make pdf``) gets the html visitors that
+  extensions registered for "html" only, and every chapter's widget states.
 - The repository button and the Binder, Colab and JupyterHub launch buttons
   need the repository's public address. It is read, in this order, from the
   environment variable ``NNMATH_REPOSITORY_URL``, from ``repository: url`` in
@@ -32,6 +38,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -45,6 +52,40 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 
+COLAB_INSTALL = """\
+# In Google Colab, install nnmath from the book's repository first. (This cell
+# is not shown on the book's website; anywhere but Colab it does nothing.)
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    package = {source}
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", package], check=True)
+"""
+
+
+def colab_install_cell(repository: str, branch: str) -> str:
+    """The first cell of a page's notebook: in Colab, it installs nnmath from ``repository`` at ``branch``.
+
+    >>> "nnmath @ git+https://github.com/someone/nn-book@main" in colab_install_cell(
+    ...     "https://github.com/someone/nn-book", "main")
+    True
+    """
+    return COLAB_INSTALL.format(source=json.dumps(f"nnmath @ git+{repository}@{branch}"))
+
+
+def colab_notebook_url(colab: str, repository: str, pages_branch: str, pagename: str) -> str:
+    """Colab's address for a page's notebook in the published site (the ``pages_branch`` of ``repository``).
+
+    >>> colab_notebook_url("https://colab.research.google.com", "https://github.com/someone/nn-book",
+    ...                    "gh-pages", "book/neuron")
+    'https://colab.research.google.com/github/someone/nn-book/blob/gh-pages/_sources/book/neuron.ipynb'
+    """
+    owner, name = repository.rstrip("/").split("/")[-2:]
+    return f"{colab.rstrip('/')}/github/{owner}/{name}/blob/{pages_branch}/_sources/{pagename}.ipynb"
+
+
 def _offer_notebook_download(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Copy the executed notebook of a MyST notebook page to _sources/ and announce it to the theme."""
     if not str(context.get("sourcename", "")).endswith(".md"):
@@ -56,6 +97,47 @@ def _offer_notebook_download(app: Sphinx, pagename: str, templatename: str, cont
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(executed, target)
     context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def _prepend_colab_install_cell(app: Sphinx, pagename: str, templatename: str, context: dict,
+                                doctree: Any) -> None:
+    """When the repository's address is known, start the page's notebook with :func:`colab_install_cell`.
+
+    Runs after sphinx-book-theme, which copies the executed notebook to
+    _sources/ again when launch buttons are on.
+    """
+    import nbformat
+
+    options = app.config.html_theme_options or {}
+    repository = options.get("repository_url")
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if not (repository and context.get("ipynb_source") and executed.exists()):
+        return
+    notebook = nbformat.read(executed, as_version=4)
+    source = colab_install_cell(repository, options.get("repository_branch") or "main")
+    cell = nbformat.v4.new_code_cell(source, id="colab-install", metadata={"tags": ["remove-cell"]})
+    notebook.cells.insert(0, cell)
+    nbformat.write(notebook, Path(app.outdir) / "_sources" / context["ipynb_source"])
+
+
+def _point_colab_at_the_site_notebook(app: Sphinx, pagename: str, templatename: str, context: dict,
+                                      doctree: Any) -> None:
+    """Make the Colab button open the page's notebook from the published site.
+
+    sphinx-book-theme points Colab at the page's source in the repository,
+    a MyST ``.md`` file that Colab cannot open. The notebook written by
+    :func:`_offer_notebook_download` is in the published site, on the
+    ``nnmath_pages_branch`` (``gh-pages``) of the repository.
+    """
+    options = app.config.html_theme_options or {}
+    colab = (options.get("launch_buttons") or {}).get("colab_url")
+    if not (colab and options.get("repository_url") and context.get("ipynb_source")):
+        return
+    for group in context.get("header_buttons") or []:
+        for button in group.get("buttons") or []:
+            if group.get("label") == "launch-buttons" and button.get("text") == "Colab":
+                button["url"] = colab_notebook_url(
+                    colab, options["repository_url"], app.config.nnmath_pages_branch, pagename)
 
 
 def _deduplicate_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -184,10 +266,55 @@ def _configure_repository(app: Sphinx, config: Any) -> None:
     config.html_theme_options = options
 
 
+def _complete_singlehtml_visitors(app: Sphinx) -> None:
+    """Give the single-page builder (the PDF's source) the html visitors of every node.
+
+    Sphinx falls back to a builder format's visitors ("html") only when no
+    extension registered any for the builder's own name. sphinx-jupyterbook-latex
+    registers some for "singlehtml", so the html visitors of MyST-NB's
+    hide-input toggles and others are lost and ``--builder singlehtml`` (and
+    Jupyter Book's ``pdfhtml``) stop with NotImplementedError. Its own
+    ``HiddenCellNode`` (the hidden part of a ``hide-*`` cell) is skipped, as
+    in its LaTeX output.
+    """
+    if app.builder.name != "singlehtml":
+        return
+    handlers = app.registry.translation_handlers
+    handlers["singlehtml"] = {**handlers.get("html", {}), **handlers.get("singlehtml", {})}
+    try:
+        from sphinx_jupyterbook_latex.nodes import HiddenCellNode, visit_HiddenCellNode
+    except ImportError:
+        return
+    handlers["singlehtml"][HiddenCellNode.__name__] = (visit_HiddenCellNode, None)
+
+
+def _widgets_in_single_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Give the single-page build the widget scripts and saved widget states of every chapter.
+
+    MyST-NB adds them per page, from the page's own notebook; the single page
+    is the root document, which has none, so its sliders would print empty.
+    """
+    if app.builder.name != "singlehtml" or pagename != app.config.root_doc:
+        return
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    for docname in sorted(app.env.found_docs):
+        if docname == pagename:  # MyST-NB adds the root document's own files
+            continue
+        for uri, kwargs in NbMetadataCollector.get_js_files(app.env, docname).values():
+            app.add_js_file(uri, **kwargs)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    # The branch the built site is published on (ghp-import's default), where Colab finds the notebooks.
+    app.add_config_value("nnmath_pages_branch", "gh-pages", "html")
     app.connect("config-inited", _configure_repository)
+    app.connect("builder-inited", _complete_singlehtml_visitors)
     # Before sphinx-book-theme's header buttons (priority 501) read ipynb_source.
     app.connect("html-page-context", _offer_notebook_download, priority=450)
+    app.connect("html-page-context", _widgets_in_single_page, priority=460)
+    app.connect("html-page-context", _prepend_colab_install_cell, priority=880)
+    app.connect("html-page-context", _point_colab_at_the_site_notebook, priority=890)
     app.connect("html-page-context", _deduplicate_scripts, priority=900)
     app.connect("html-page-context", _fix_widget_pages, priority=910)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
 import io
 import os
 import shutil
@@ -133,16 +134,15 @@ def test_page_loads_cleanly_and_offline(browser, site_url: str, page: Path) -> N
         visit.close()
 
 
-RAW_MATH_CHECK = """
-() => {
-  const main = document.querySelector('main') || document.body;
-  const copy = main.cloneNode(true);
-  copy.querySelectorAll('pre, code, script, style, .highlight, mjx-container, .MathJax').forEach(e => e.remove());
-  const text = copy.textContent;
-  const raw = ['$$', '\\\\(', '\\\\)', '\\\\[', '\\\\begin{', '\\\\frac'].filter(s => text.includes(s));
-  return {raw: raw, typeset: main.querySelectorAll('mjx-container').length};
-}
-"""
+def _load_print_script():
+    spec = importlib.util.spec_from_file_location("print_pdf", ROOT / "_ext" / "print_pdf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# The check the PDF export makes too: TeX left in the prose once code and typeset math are removed.
+RAW_MATH_CHECK = _load_print_script().RAW_MATH
 
 
 @pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
@@ -150,10 +150,11 @@ def test_math_is_typeset(browser, site_url: str, page: Path) -> None:
     """Every formula became MathJax output: no $$, \\( or \\frac is left in the page's text."""
     visit = PageVisit(browser, _page_url(site_url, page))
     try:
-        result = visit.page.evaluate(RAW_MATH_CHECK)
-        assert result["raw"] == [], f"raw LaTeX left in {page.name}: {result['raw']}"
+        raw = visit.page.evaluate(RAW_MATH_CHECK)
+        assert raw == [], f"raw LaTeX left in {page.name}: {raw}"
         if "$" in page.read_text():
-            assert result["typeset"] > 0, f"{page.name} has math in its source but none was typeset"
+            typeset = visit.page.evaluate("() => document.querySelectorAll('main mjx-container').length")
+            assert typeset > 0, f"{page.name} has math in its source but none was typeset"
     finally:
         visit.close()
 

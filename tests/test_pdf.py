@@ -1,0 +1,80 @@
+"""The PDF export (`make pdf`): the single-page build printed by Debian's Chromium.
+
+Runs the Makefile's two commands on the strict build of tests/conftest.py
+(the single-page builder reuses its executed pages). The print script itself
+fails if a request failed or left the site, the page logged an error, math
+was left untypeset or a saved slider was not drawn; these tests add what a
+reader of the PDF would check: every chapter is in it, figures and all.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from _book import ROOT, toc_pages
+from conftest import kernel_environment
+from test_browser import _browser_or_skip
+
+pytestmark = pytest.mark.build
+
+
+@pytest.fixture(scope="module")
+def printed_book(built_site: Path) -> tuple[Path, Path, str, str]:
+    """(the single-page HTML, the PDF, the print script's report, the build's log) for the strict build."""
+    _browser_or_skip()
+    out = built_site.parent.parent  # the --path-output folder of the strict build
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    build = subprocess.run(
+        [str(jupyter_book), "build", str(ROOT), "--builder", "singlehtml", "-W", "-n", "--keep-going",
+         "--path-output", str(out)],
+        capture_output=True, text=True, cwd=ROOT, env=kernel_environment(), timeout=1800,
+    )
+    assert build.returncode == 0, f"the single-page build failed:\n{(build.stdout + build.stderr)[-6000:]}"
+    single = out / "_build" / "singlehtml"
+    pdf = out / "_build" / "pdf" / "book.pdf"
+    printed = subprocess.run(
+        [sys.executable, str(ROOT / "_ext" / "print_pdf.py"), str(single / "index.html"), str(pdf)],
+        capture_output=True, text=True, cwd=ROOT, timeout=1800,
+    )
+    assert printed.returncode == 0, f"printing failed:\n{printed.stdout}{printed.stderr}"
+    log = re.sub(r"\x1b\[[0-9;]*m", "", build.stdout + build.stderr)  # without colour codes
+    return single / "book" / "index.html", pdf, printed.stdout, log
+
+
+def test_the_single_page_build_reuses_the_executed_pages(printed_book) -> None:
+    """After `make book`, `make pdf` executes nothing again: it takes seconds, not minutes."""
+    *_, log = printed_book
+    assert re.search(r"updating environment: 0 added, 0 changed, 0 removed", log), log[-3000:]
+
+
+def test_every_chapter_is_in_the_printed_page(printed_book) -> None:
+    html, *_ = printed_book
+    text = html.read_text(encoding="utf-8")
+    for page in toc_pages():
+        title = re.search(r"^# (.+)$", page.read_text(encoding="utf-8"), re.M)
+        assert title, f"{page.name} has no title"
+        plain = re.sub(r"[`*]|\{[^}]*\}", "", title.group(1)).strip()
+        words = plain.split()[:3]
+        assert all(w in text for w in words), f"{page.name}'s title {plain!r} is not in the single page"
+
+
+def test_the_pdf_is_complete(printed_book) -> None:
+    html, pdf, report, _ = printed_book
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    # About 25 pages a chapter: far fewer means content was lost.
+    assert pages >= 20 * len(toc_pages()) // 2, f"only {pages} pages"
+    match = re.search(r"(\d+) pages, ([\d.]+) MB, (\d+) sliders drawn", report)
+    assert match, report
+    assert int(match.group(1)) == pages
+    # The static sliders of chapters 8 and 9, each drawn with its first picture.
+    saved = len(re.findall(r'"_model_name": ?"\w*SliderModel"', html.read_text(encoding="utf-8")))
+    assert saved >= 4 and int(match.group(3)) == saved
+    # The figures are embedded: a PDF of text alone would be well under 2 MB.
+    assert len(data) > 3_000_000
