@@ -86,38 +86,44 @@ def colab_notebook_url(colab: str, repository: str, pages_branch: str, pagename:
     return f"{colab.rstrip('/')}/github/{owner}/{name}/blob/{pages_branch}/_sources/{pagename}.ipynb"
 
 
-def _offer_notebook_download(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """Copy the executed notebook of a MyST notebook page to _sources/ and announce it to the theme."""
+def _executed_notebook(app: Sphinx, pagename: str, context: dict) -> Path | None:
+    """The executed notebook of a MyST notebook page, or None for a plain page."""
     if not str(context.get("sourcename", "")).endswith(".md"):
-        return
+        return None
     executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
-    if not executed.exists():  # a plain markdown page: nothing was executed
-        return
-    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(executed, target)
-    context["ipynb_source"] = f"{pagename}.ipynb"
+    return executed if executed.exists() else None  # a plain markdown page: nothing was executed
 
 
-def _prepend_colab_install_cell(app: Sphinx, pagename: str, templatename: str, context: dict,
-                                doctree: Any) -> None:
-    """When the repository's address is known, start the page's notebook with :func:`colab_install_cell`.
+def _offer_notebook_download(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Announce a notebook page's ``.ipynb`` to the theme (:func:`_write_page_notebook` writes it)."""
+    if _executed_notebook(app, pagename, context):
+        context["ipynb_source"] = f"{pagename}.ipynb"
 
-    Runs after sphinx-book-theme, which copies the executed notebook to
-    _sources/ again when launch buttons are on.
+
+def _write_page_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Write the page's executed notebook to _sources/, for the download menu and for Colab.
+
+    When the repository's address is known, the notebook starts with
+    :func:`colab_install_cell`. Runs after sphinx-book-theme, which copies the
+    executed notebook there itself when launch buttons are on.
     """
     import nbformat
 
+    executed = _executed_notebook(app, pagename, context)
+    if executed is None or not context.get("ipynb_source"):
+        return
+    target = Path(app.outdir) / "_sources" / context["ipynb_source"]
+    target.parent.mkdir(parents=True, exist_ok=True)
     options = app.config.html_theme_options or {}
     repository = options.get("repository_url")
-    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
-    if not (repository and context.get("ipynb_source") and executed.exists()):
+    if not repository:
+        shutil.copy2(executed, target)
         return
     notebook = nbformat.read(executed, as_version=4)
     source = colab_install_cell(repository, options.get("repository_branch") or "main")
     cell = nbformat.v4.new_code_cell(source, id="colab-install", metadata={"tags": ["remove-cell"]})
     notebook.cells.insert(0, cell)
-    nbformat.write(notebook, Path(app.outdir) / "_sources" / context["ipynb_source"])
+    nbformat.write(notebook, target)
 
 
 def _point_colab_at_the_site_notebook(app: Sphinx, pagename: str, templatename: str, context: dict,
@@ -126,18 +132,18 @@ def _point_colab_at_the_site_notebook(app: Sphinx, pagename: str, templatename: 
 
     sphinx-book-theme points Colab at the page's source in the repository,
     a MyST ``.md`` file that Colab cannot open. The notebook written by
-    :func:`_offer_notebook_download` is in the published site, on the
+    :func:`_write_page_notebook` is in the published site, on the
     ``nnmath_pages_branch`` (``gh-pages``) of the repository.
     """
     options = app.config.html_theme_options or {}
     colab = (options.get("launch_buttons") or {}).get("colab_url")
     if not (colab and options.get("repository_url") and context.get("ipynb_source")):
         return
-    for group in context.get("header_buttons") or []:
-        for button in group.get("buttons") or []:
-            if group.get("label") == "launch-buttons" and button.get("text") == "Colab":
-                button["url"] = colab_notebook_url(
-                    colab, options["repository_url"], app.config.nnmath_pages_branch, pagename)
+    launch = [group for group in context.get("header_buttons") or [] if group.get("label") == "launch-buttons"]
+    for button in (button for group in launch for button in group.get("buttons") or []):
+        if button.get("text") == "Colab":
+            button["url"] = colab_notebook_url(colab, options["repository_url"], app.config.nnmath_pages_branch,
+                                               pagename)
 
 
 def _deduplicate_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -313,7 +319,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Before sphinx-book-theme's header buttons (priority 501) read ipynb_source.
     app.connect("html-page-context", _offer_notebook_download, priority=450)
     app.connect("html-page-context", _widgets_in_single_page, priority=460)
-    app.connect("html-page-context", _prepend_colab_install_cell, priority=880)
+    app.connect("html-page-context", _write_page_notebook, priority=880)
     app.connect("html-page-context", _point_colab_at_the_site_notebook, priority=890)
     app.connect("html-page-context", _deduplicate_scripts, priority=900)
     app.connect("html-page-context", _fix_widget_pages, priority=910)

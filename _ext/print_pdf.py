@@ -140,8 +140,12 @@ def print_pdf(html: Path, pdf: Path, timeout_ms: int = 300_000) -> dict:
     if problems:
         raise SystemExit("print_pdf: the printed page is not complete:\n  " + "\n  ".join(problems[:20]))
     data = pdf.read_bytes()
-    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
-    return {"pages": pages, "bytes": len(data), "sliders": drawn}
+    return {"pages": pdf_pages(data), "bytes": len(data), "sliders": drawn}
+
+
+def pdf_pages(data: bytes) -> int:
+    """The number of pages of a PDF as Chromium writes it: one ``/Type /Page`` object each."""
+    return len(re.findall(rb"/Type\s*/Page[^s]", data))
 
 
 def main(argv: list[str] | None = None) -> None:

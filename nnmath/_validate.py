@@ -8,7 +8,7 @@ argument, says what was expected and shows what was given.
 from __future__ import annotations
 
 import numbers
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Collection, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -145,8 +145,8 @@ def callable_(value: Any, name: str) -> Callable:
     return value
 
 
-def choice(value: Any, name: str, options: Sequence[str]) -> str:
-    """One of ``options``, or an error that lists them."""
+def choice(value: Any, name: str, options: Collection[str]) -> str:
+    """One of ``options`` (a sequence, or a dict's keys), or an error that lists them."""
     if isinstance(value, str) and value in options:
         return value
     valid = ", ".join(repr(o) for o in options)
@@ -159,9 +159,7 @@ def lookup(value: Any, name: str, table: dict[str, Any], kind: type) -> Any:
     """``value`` itself if it is already a ``kind``, else ``table[value]`` (an error lists the keys)."""
     if isinstance(value, kind):
         return value
-    if isinstance(value, str) and value in table:
-        return table[value]
-    return table[choice(value, name, list(table))]  # raises, listing the keys
+    return table[choice(value, name, table)]
 
 
 def as_rng(rng: Any, name: str = "rng") -> np.random.Generator:

@@ -18,7 +18,7 @@ import pytest
 
 from _book import ROOT, toc_pages
 from conftest import kernel_environment
-from test_browser import _browser_or_skip
+from test_browser import _browser_or_skip, _load_print_script
 
 pytestmark = pytest.mark.build
 
@@ -67,7 +67,7 @@ def test_the_pdf_is_complete(printed_book) -> None:
     html, pdf, report, _ = printed_book
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF-")
-    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    pages = _load_print_script().pdf_pages(data)
     # About 25 pages a chapter: far fewer means content was lost.
     assert pages >= 20 * len(toc_pages()) // 2, f"only {pages} pages"
     match = re.search(r"(\d+) pages, ([\d.]+) MB, (\d+) sliders drawn", report)

@@ -138,7 +138,7 @@ def test_with_an_address_the_notebook_starts_with_the_colab_install_cell(tmp_pat
     context = {"sourcename": "book/neuron.md"}
     site._offer_notebook_download(app, "book/neuron", "page.html", context, None)
     assert context["ipynb_source"] == "book/neuron.ipynb"
-    site._prepend_colab_install_cell(app, "book/neuron", "page.html", context, None)
+    site._write_page_notebook(app, "book/neuron", "page.html", context, None)
     written = nbformat.read(Path(app.outdir) / "_sources" / "book" / "neuron.ipynb", as_version=4)
     nbformat.validate(written)
     first = written.cells[0]
@@ -152,7 +152,7 @@ def test_without_an_address_the_notebook_is_the_executed_one(tmp_path):
     executed = executed_notebook(app, "book/neuron")
     context = {"sourcename": "book/neuron.md"}
     site._offer_notebook_download(app, "book/neuron", "page.html", context, None)
-    site._prepend_colab_install_cell(app, "book/neuron", "page.html", context, None)
+    site._write_page_notebook(app, "book/neuron", "page.html", context, None)
     assert (Path(app.outdir) / "_sources" / "book" / "neuron.ipynb").read_bytes() == executed.read_bytes()
 
 
