@@ -290,12 +290,12 @@ def training_frame(
     >>> import nnmath
     >>> from nnmath.widgets import training_frame
     >>> X, labels = nnmath.datasets.spirals(30, n_classes=3, rng=0)
-    >>> frame = training_frame(X, labels, learning_rate=1.0, steps=300, seed=1)
+    >>> frame = training_frame(X, labels, learning_rate=1.0, steps=300, rng=1)
     >>> frame.status, frame.architecture, frame.loss.shape
     ('trained', '2-16-16-3', (301,))
     >>> frame.label
     'trained with η = 1: 95% correct at step 67, 96.7% after 300 steps'
-    >>> training_frame(X, labels, learning_rate=30.0, steps=300, seed=1).label
+    >>> training_frame(X, labels, learning_rate=30.0, steps=300, rng=1).label
     'diverged at step 1 with η = 30'
     """
     X_arr, classes, n_classes = _data(X, labels)
@@ -311,7 +311,7 @@ def training_frame(
     if grid > 400:
         raise ValueError(f"resolution must be at most 400 (grid points per axis), got {resolution}")
 
-    net = MLP([2, *widths, n_classes], [act] * len(widths) + ["softmax"], seed=seed_value,
+    net = MLP([2, *widths, n_classes], [act] * len(widths) + ["softmax"], rng=seed_value,
               init="he" if act == "relu" else "xavier")
     run = train_with_snapshots(net, X_arr, one_hot(classes, n_classes), "cross_entropy", eta, budget,
                                on_divergence="record")

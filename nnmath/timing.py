@@ -147,7 +147,7 @@ def gradient_costs(
     results = []
     for width in widths:
         w = _validate.whole_number(width, "width", minimum=1)
-        net = MLP([n_inputs, w, w, n_outputs], ["tanh", "tanh", "softmax"], seed=rng)
+        net = MLP([n_inputs, w, w, n_outputs], ["tanh", "tanh", "softmax"], rng=rng)
         X = rng.normal(size=(n_samples, n_inputs))
         T = np.eye(n_outputs)[rng.integers(0, n_outputs, size=n_samples)]
         probe = net.copy()

@@ -43,7 +43,7 @@ def alt_of(tag):
 def test_the_frame_is_the_books_loop_on_the_books_network(data):
     X, labels = data
     f = frame(data, 1.0)
-    net = nnmath.MLP([2, 16, 16, 3], ["relu", "relu", "softmax"], seed=0, init="he")
+    net = nnmath.MLP([2, 16, 16, 3], ["relu", "relu", "softmax"], rng=0, init="he")
     history = nnmath.train(net, X, nnmath.one_hot(labels, 3), "cross_entropy", 1.0, STEPS)
     np.testing.assert_array_equal(f.loss, history.loss)
     np.testing.assert_array_equal(f.net.get_parameters(), net.get_parameters())
@@ -56,7 +56,7 @@ def test_the_frame_is_the_books_loop_on_the_books_network(data):
 def test_tanh_and_sigmoid_networks_start_with_xavier_weights(data):
     X, labels = data
     f = frame(data, 0.5, activation="tanh", hidden=(4,))
-    net = nnmath.MLP([2, 4, 3], ["tanh", "softmax"], seed=0, init="xavier")
+    net = nnmath.MLP([2, 4, 3], ["tanh", "softmax"], rng=0, init="xavier")
     assert f.loss[0] == net.loss(X, nnmath.one_hot(labels, 3), "cross_entropy")
     assert f.hidden == (4,) and f.architecture == "2-4-3"
 
@@ -189,7 +189,7 @@ def test_live_mode_retrains_on_every_change(data):
         (lambda X, y: training_frame(X, y, learning_rate=0.1, activation="softmax"), ValueError,
          "unknown activation 'softmax'"),
         (lambda X, y: training_frame(X, y, learning_rate=0.1, steps=0), ValueError, "steps must be at least 1"),
-        (lambda X, y: training_frame(X, y, learning_rate=0.1, seed=-1), ValueError, "seed must be at least 0"),
+        (lambda X, y: training_frame(X, y, learning_rate=0.1, rng=-1), ValueError, "seed must be at least 0"),
         (lambda X, y: training_frame(X, y, learning_rate=0.1, target_accuracy=1.5), ValueError,
          "target_accuracy must be a fraction"),
         (lambda X, y: training_frame(X, y, learning_rate=0.1, resolution=500), ValueError, "resolution"),
