@@ -191,7 +191,7 @@ class SliderWidget:
 
     @property
     def link(self) -> Any:
-        """Static: the ``jslink`` of the first slider (``None`` in live mode)."""
+        """The ``jslink`` of the first slider in static mode, ``None`` in live mode."""
         return self.links[0] if self.links else None
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:

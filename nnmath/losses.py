@@ -501,7 +501,7 @@ class CrossEntropy(Loss):
         Jacobian and the logarithm's :math:`1/p` cancel, which leaves the
         difference of the probabilities and the targets, divided by the number of
         samples :math:`N`. (``MLP`` accepts cross-entropy only with a softmax
-        output, its :attr:`output_activation`, so ``g`` is softmax.)
+        output, its ``output_activation``, so ``g`` is softmax.)
 
         Parameters
         ----------

@@ -205,7 +205,7 @@ class Trace:
 
     See the chapter :ref:`chapter-backpropagation`.
 
-    Every list is indexed by the book's layer numbers (a :class:`Layers`):
+    Every list is indexed by the book's layer numbers (an ``nnmath.network.Layers``):
     ``a[0]`` is the input :math:`a^0 = x`, ``a[l]``, ``z[l]`` and ``delta[l]``
     belong to layer :math:`l = 1, \dots, L`, the output layer is ``L`` (or
     ``-1``), and so are ``weight_grads[l]`` and ``bias_grads[l]``. (The
@@ -214,14 +214,14 @@ class Trace:
 
     Attributes
     ----------
-    a : Layers of ndarray, layers 0 to L
+    a : sequence of ndarray, layers 0 to L
         ``a[0]`` is ``X``; ``a[l]`` has shape ``(n_samples, layer_sizes[l])``.
-    z : Layers of ndarray, layers 1 to L
+    z : sequence of ndarray, layers 1 to L
         The net inputs :math:`z^l`, shaped like ``a[l]``.
-    delta : Layers of ndarray, layers 1 to L
+    delta : sequence of ndarray, layers 1 to L
         The error terms :math:`\delta^l = \partial\mathcal{L} / \partial z^l`,
         shaped like ``z[l]``. Empty when no targets were given.
-    weight_grads, bias_grads : Layers of ndarray, layers 1 to L
+    weight_grads, bias_grads : sequence of ndarray, layers 1 to L
         :math:`\partial\mathcal{L} / \partial W^l` and :math:`\partial\mathcal{L} / \partial b^l`,
         shaped like :math:`W^l` and :math:`b^l`. Empty when no targets were given.
     loss : float or None
@@ -531,7 +531,7 @@ class MLP:
 
     @property
     def weights(self) -> list[NDArray[np.float64]]:
-        """The weight matrices: ``weights[l - 1]`` is :math:`W^l`, shape ``(n_out, n_in)`` of layer ``l``.
+        """The weight matrices, ``weights[l - 1]`` being :math:`W^l` of shape ``(n_out, n_in)`` of layer ``l``.
 
         Examples
         --------
@@ -551,7 +551,7 @@ class MLP:
 
     @property
     def biases(self) -> list[NDArray[np.float64]]:
-        """The bias vectors: ``biases[l - 1]`` is :math:`b^l`, shape ``(n_out,)`` of layer ``l``.
+        """The bias vectors, ``biases[l - 1]`` being :math:`b^l` of shape ``(n_out,)`` of layer ``l``.
 
         Examples
         --------

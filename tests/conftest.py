@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 import subprocess
 import sys
 import warnings
@@ -115,9 +116,31 @@ def kernel_environment() -> dict[str, str]:
     return env
 
 
+@dataclass(frozen=True)
+class StrictBuild:
+    """One run of the strict build: its exit code, its log, and where it wrote."""
+
+    returncode: int
+    log: str
+    out: Path
+
+    @property
+    def html(self) -> Path:
+        return self.out / "_build" / "html"
+
+    @property
+    def executed(self) -> Path:
+        """MyST-NB's executed notebooks, one per page, at the page's path with .ipynb."""
+        return self.out / "_build" / "jupyter_execute"
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The whole book built strictly, exactly as `make book` builds it, into a temporary folder."""
+def strict_build(tmp_path_factory: pytest.TempPathFactory) -> StrictBuild:
+    """The whole book built strictly, exactly as `make book` builds it, into a temporary folder.
+
+    This is the one execution of every page in a test run: the page tests
+    (tests/test_pages.py) read the notebooks it executed, the site tests its HTML.
+    """
     from _book import ROOT
 
     out = tmp_path_factory.mktemp("book")
@@ -130,6 +153,11 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         env=kernel_environment(),
         timeout=1800,
     )
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, f"the strict build failed:\n{log[-6000:]}"
-    return out / "_build" / "html"
+    return StrictBuild(result.returncode, result.stdout + result.stderr, out)
+
+
+@pytest.fixture(scope="session")
+def built_site(strict_build: StrictBuild) -> Path:
+    """The strictly built website (_build/html); the test fails with the build's log if the build failed."""
+    assert strict_build.returncode == 0, f"the strict build failed:\n{strict_build.log[-6000:]}"
+    return strict_build.html
