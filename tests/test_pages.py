@@ -111,9 +111,10 @@ def test_page_executes_from_a_clean_kernel(page: Path, strict_build) -> None:
 def test_a_failing_cell_is_named_by_its_page_and_number(tmp_path: Path) -> None:
     """The report of a build that stopped at a cell: the page's cell is found from the log."""
     page = tmp_path / "page.md"
-    page.write_text("---\njupytext:\n  text_representation:\n    format_name: myst\nkernelspec:\n"
-                    "  name: python3\n  display_name: Python 3\n---\n# A page\n\n"
+    page.write_text("---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+                    "    format_version: 0.13\nkernelspec:\n  display_name: Python 3\n  language: python\n"
+                    "  name: python3\n---\n\n# A page\n\n"
                     "```{code-cell} ipython3\nx = 1\n```\n\n```{code-cell} ipython3\n1 / 0\n```\n")
     log = ("Executing notebook failed\nAn error occurred while executing the following cell:\n"
            "------------------\n1 / 0\n------------------\n\nZeroDivisionError: division by zero\n")
-    assert failed_cells(page, log) == ["cell 1: 1 / 0"]
+    assert failed_cells(page, log) == ["cell 2: 1 / 0"]  # cell 0 is the heading
