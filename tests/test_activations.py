@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import nnmath
-from conftest import NoWarnings, central_difference
+from conftest import NoWarnings, central_difference, central_difference_gradient
 
 Z = sympy.Symbol("z", real=True)
 
@@ -428,3 +428,27 @@ def test_network_softmax_on_large_logits_is_finite_and_exact():
     assert p[0, 2] == 0.0 and log_p[0, 2] == pytest.approx(-2000 - math.log(2))
     np.testing.assert_array_equal(p[1], [0.0, 0.0, 1.0])
     assert log_p[1, 2] == 0.0 and log_p[1, 0] == -1e300
+
+
+# --- the chain rule through the output layers -------------------------------------------------------
+@settings(max_examples=40, deadline=None)
+@given(hnp.arrays(np.float64, (3, 4), elements=st.floats(-5, 5)),
+       hnp.arrays(np.float64, (3, 4), elements=st.floats(-5, 5)))
+def test_softmax_backward_is_the_gradient_of_g_dot_softmax(z, g):
+    """SOFTMAX.backward(z, g) is the gradient of sum(g * softmax(z)) with respect to z, by central differences."""
+    from nnmath.activations import SOFTMAX
+
+    def f(flat):
+        return np.sum(g * _reference_softmax(flat.reshape(z.shape)))
+
+    numeric = central_difference_gradient(f, z.ravel()).reshape(z.shape)
+    # central differences of a function of size |g| <= 5 with h = 6e-6: error well below 1e-8
+    np.testing.assert_allclose(SOFTMAX.backward(z, g), numeric, rtol=0, atol=1e-8)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu", "identity"])
+def test_an_elementwise_backward_multiplies_by_the_derivative(name, rng):
+    g = nnmath.ACTIVATIONS[name]
+    z, upstream = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+    # the chain rule for a = g(z) entry by entry; the derivative itself is checked against SymPy above
+    np.testing.assert_array_equal(g.backward(z, upstream), upstream * g.derivative(z))
