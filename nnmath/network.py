@@ -159,10 +159,11 @@ class Layers(Sequence[T]):
     >>> z = Layers(["z1", "z2"], first=1)
     >>> z[1], z[2], z[-1], len(z), list(z), z[2:]
     ('z1', 'z2', 'z2', 2, ['z1', 'z2'], ['z2'])
-    >>> z[0]
-    Traceback (most recent call last):
-    ...
-    IndexError: there is no layer 0 here: this list holds layers 1 to 2
+    >>> try:
+    ...     z[0]
+    ... except IndexError as error:
+    ...     print(error)
+    there is no layer 0 here: this list holds layers 1 to 2
     """
 
     def __init__(self, items: "Iterable[T]" = (), first: int = 1) -> None:
