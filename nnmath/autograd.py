@@ -96,17 +96,19 @@ class _Operations:
             raise ValueError(f"x**{k:g} is not a finite real number at {self.data:.6g} (it overflows a float)") from None
         return self._checked(f"x**{k:g}", y, (dy,), (self,))
 
-    def __neg__(self) -> Any:
-        return self * -1.0  # -a = (-1)·a
-
     def __sub__(self, other: Any) -> Any:
-        return self + (-self._lift(other))  # a - b = a + (-b)
+        b = self._lift(other)
+        return self._checked("-", self.data - b.data, (1.0, -1.0), (self, b))  # ∂(a-b)/∂a = 1, ∂(a-b)/∂b = -1
+
+    def __neg__(self) -> Any:
+        return self._checked("neg", -self.data, (-1.0,), (self,))  # ∂(-a)/∂a = -1
 
     def __truediv__(self, other: Any) -> Any:
         b = self._lift(other)
         if b.data == 0:
             raise ValueError(f"division by zero: the denominator is 0 (numerator {self.data:.6g})")
-        return self * b**-1  # a / b = a · b^(-1)
+        q = self.data / b.data
+        return self._checked("/", q, (1.0 / b.data, -q / b.data), (self, b))  # ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = -a/b²
 
     def __radd__(self, other: Any) -> Any:  # number + Value
         return self._lift(other) + self
@@ -183,7 +185,8 @@ class Value(_Operations):
     local : tuple of float
         :math:`\partial\,\text{self} / \partial\,\text{inputs}[i]`, one per input.
     op : str
-        The operation that made it (``"+"``, ``"*"``, ``"x**2"``, ``"exp"``, ...; ``""`` for a leaf).
+        The operation that made it (``"+"``, ``"-"``, ``"*"``, ``"/"``, ``"neg"``, ``"x**2"``, ``"exp"``, ...;
+        ``""`` for a leaf).
 
     Raises
     ------

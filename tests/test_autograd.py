@@ -247,3 +247,69 @@ def test_bad_input_is_explained(make, error, fragment):
 def test_numpy_scalars_are_numbers():
     x = Value(np.float64(1.5)) * np.int64(2)
     assert type(x.data) is float and x.data == 3.0
+
+
+# --- nnmath.exercises.check_backward_rule: the checker of the chapter's exercises -----------------------
+from nnmath.exercises import _BACKWARD_RULES, check_backward_rule  # noqa: E402
+
+RIGHT = {
+    "power": lambda x, k: k * x ** (k - 1),
+    "softplus": lambda x: 1 / (1 + math.exp(-x)),
+    "divide": lambda a, b: (1 / b, -a / b**2),
+    "layer": lambda W, a, z_bar: (W.T @ z_bar, np.outer(z_bar, a)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RIGHT))
+def test_the_right_rule_passes(name):
+    feedback = check_backward_rule(name, RIGHT[name])
+    assert feedback.correct, feedback.message
+
+
+@pytest.mark.parametrize("name, why, mistake",
+                         [(name, why, m) for name, task in _BACKWARD_RULES.items() for why, m in task.mistakes])
+def test_each_common_mistake_fails_and_is_named(name, why, mistake):
+    feedback = check_backward_rule(name, mistake)
+    assert not feedback.correct
+    assert why in feedback.message
+
+
+@pytest.mark.parametrize("name, wrong, fragment", [
+    ("power", lambda x, k: -k * x ** (k - 1), "wrong sign"),
+    ("power", lambda x, k: k * x ** (k - 1) + 1e-4, "does not match"),  # off by less than a rounding of 4 digits
+    ("divide", lambda a, b: (1 / b, -a / b**3), "wrong: the derivative for b"),
+    ("divide", lambda a, b: 1 / b, "should return 2 results"),
+    ("layer", lambda W, a, z_bar: (W @ z_bar, np.outer(z_bar, a)), "raised ValueError"),
+    ("softplus", lambda x, k: x, "raised TypeError"),
+])
+def test_other_wrong_rules_fail_with_a_reason(name, wrong, fragment):
+    feedback = check_backward_rule(name, wrong)
+    assert not feedback.correct and fragment in feedback.message
+
+
+def test_the_engines_own_rules_pass_the_checker():
+    # the checker's references (finite differences of the forward pass) and the engine's local derivatives
+    # are independent code: each confirms the other
+    def engine(build):
+        def rule(*args):
+            leaves = [Value(v) for v in args[:2]] if build is not power else [Value(args[0])]
+            out = build(*leaves) if build is not power else leaves[0] ** args[1]
+            out.backward()
+            return leaves[0].grad if len(leaves) == 1 else tuple(v.grad for v in leaves)
+        return rule
+
+    def power():
+        pass
+
+    softplus = lambda x: (x.exp() + 1).log()  # noqa: E731
+    divide = lambda a, b: a / b  # noqa: E731
+    for name, build in [("power", power), ("softplus", softplus), ("divide", divide)]:
+        feedback = check_backward_rule(name, engine(build))
+        assert feedback.correct, feedback.message
+
+
+def test_checker_arguments_are_checked():
+    with pytest.raises(ValueError, match="name must be one of"):
+        check_backward_rule("sine", RIGHT["power"])
+    with pytest.raises(TypeError, match="rule must be a function"):
+        check_backward_rule("power", 3.0)
