@@ -561,7 +561,7 @@ def _value_text(node) -> str:
     if node.label:
         return node.label if node.label.startswith("$") else f"${_latex_name(node.label)}$"
     if node.op.startswith("x**"):
-        return rf"$\square^{{{node.op[3:]}}}$"
+        return rf"$(\cdot)^{{{node.op[3:]}}}$"
     return _OP_TEXT.get(node.op, node.op)
 
 
@@ -630,7 +630,7 @@ def plot_value_graph(output, *, ax: plt.Axes | None = None, show_grad: bool = Tr
     operation they feed stands for them. Inputs are shaded. After
     ``output.backward()`` each node's ``grad``,
     :math:`\partial\,\text{output}/\partial\,\text{node}`, is written below it
-    in vermillion. :func:`value_graph_alt` gives matching alt text. See the
+    in vermillion (the value is above it, in black). :func:`value_graph_alt` gives matching alt text. See the
     chapter :ref:`chapter-automatic-differentiation`.
 
     Parameters
@@ -666,7 +666,7 @@ def plot_value_graph(output, *, ax: plt.Axes | None = None, show_grad: bool = Tr
     >>> y.backward()
     >>> ax = plot_value_graph(y)
     >>> sorted(t.get_text() for t in ax.texts if t.get_text())
-    ['$+$', '$\\times$', '$x$', '10', '3', '9', 'grad 1', 'grad 1', 'grad 6']
+    ['$+$', '$\\times$', '$x$', '1', '1', '10', '3', '6', '9']
     >>> plt.close(ax.figure)
     """
     from matplotlib.transforms import offset_copy
@@ -726,6 +726,6 @@ def plot_value_graph(output, *, ax: plt.Axes | None = None, show_grad: bool = Tr
                 transform=above, zorder=6)
         if show_grad:
             below = offset_copy(ax.transData, fig=ax.figure, y=-(radius + 2), units="points")
-            ax.text(x, y, f"grad {n.grad:.{digits}g}", ha="center", va="top", fontsize=8.5,
+            ax.text(x, y, f"{n.grad:.{digits}g}", ha="center", va="top", fontsize=8.5,
                     color=COLORS["vermillion"], transform=below, zorder=6)
     return ax
