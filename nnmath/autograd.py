@@ -78,7 +78,8 @@ class _Operations:
 
     def __mul__(self, other: Any) -> Any:
         b = self._lift(other)
-        return self._checked("*", self.data * b.data, (b.data, self.data), (self, b))  # ∂(ab)/∂a = b, ∂(ab)/∂b = a
+        local = (b.data, self.data)  # ∂(ab)/∂a = b, ∂(ab)/∂b = a
+        return self._checked("*", self.data * b.data, local, (self, b))
 
     def __pow__(self, k: Any) -> Any:
         if isinstance(k, _Operations):
@@ -93,7 +94,8 @@ class _Operations:
         try:
             y, dy = self.data**k, (k * self.data ** (k - 1) if k != 0 else 0.0)  # ∂(a^k)/∂a = k a^(k-1)
         except OverflowError:
-            raise ValueError(f"x**{k:g} is not a finite real number at {self.data:.6g} (it overflows a float)") from None
+            raise ValueError(f"x**{k:g} is not a finite real number at {self.data:.6g} "
+                             "(it overflows a float)") from None
         return self._checked(f"x**{k:g}", y, (dy,), (self,))
 
     def __sub__(self, other: Any) -> Any:
@@ -108,7 +110,8 @@ class _Operations:
         if b.data == 0:
             raise ValueError(f"division by zero: the denominator is 0 (numerator {self.data:.6g})")
         q = self.data / b.data
-        return self._checked("/", q, (1.0 / b.data, -q / b.data), (self, b))  # ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = -a/b²
+        local = (1.0 / b.data, -q / b.data)  # ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = -a/b²
+        return self._checked("/", q, local, (self, b))
 
     def __radd__(self, other: Any) -> Any:  # number + Value
         return self._lift(other) + self
@@ -143,7 +146,8 @@ class _Operations:
     def tanh(self) -> Any:
         r"""The hyperbolic tangent; local derivative :math:`1 - \tanh^2 a`."""
         y = math.tanh(self.data)
-        return self._checked("tanh", y, (1.0 - y * y,), (self,))  # tanh' = 1 - tanh²
+        local = (1.0 - y * y,)  # tanh' = 1 - tanh²
+        return self._checked("tanh", y, local, (self,))
 
     def sigmoid(self) -> Any:
         r"""The logistic sigmoid :data:`nnmath.sigmoid`; local derivative :math:`\sigma(a)(1 - \sigma(a))`."""
@@ -151,7 +155,10 @@ class _Operations:
         return self._checked("sigmoid", y, (dy,), (self,))                        # where 1 - σ rounds to 0
 
     def relu(self) -> Any:
-        r"""ReLU, :math:`\max(a, 0)`; local derivative 1 for :math:`a > 0`, else 0 (:data:`nnmath.relu`'s convention at 0)."""
+        r"""ReLU, :math:`\max(a, 0)`; local derivative 1 for :math:`a > 0`, else 0.
+
+        At 0 it follows :data:`nnmath.relu`'s convention.
+        """
         return self._checked("relu", float(relu(self.data)), (float(relu.derivative(self.data)),), (self,))
 
 
@@ -342,8 +349,11 @@ class Dual(_Operations):
         self.tangent = (tangent if type(tangent) is float and math.isfinite(tangent)
                         else _number(tangent, "Dual tangent"))
 
-    def _result(self, data: float, inputs: tuple["Dual", ...], local: tuple[float, ...], op: str) -> "Dual":
-        return Dual(data, sum(d * p.tangent for d, p in zip(local, inputs)))  # ċ = Σ (∂c/∂p) ṗ
+    def _result(self, data: float, inputs: tuple["Dual", ...],
+                local: tuple[float, ...], op: str) -> "Dual":
+        # ċ = Σ_p (∂c/∂p) ṗ: the tangent, from the inputs' tangents
+        tangent = sum(d * p.tangent for d, p in zip(local, inputs))
+        return Dual(data, tangent)
 
     def __repr__(self) -> str:
         return f"Dual(data={self.data:.6g}, tangent={self.tangent:.6g})"

@@ -386,8 +386,10 @@ def check_backward_rule(name: str, rule: Callable[..., Any]) -> Feedback:
     >>> from nnmath.exercises import check_backward_rule
     >>> check_backward_rule("power", lambda x, k: k * x ** (k - 1))
     Right: your rule for power agrees with finite differences at all 4 points.
-    >>> check_backward_rule("power", lambda x, k: x ** (k - 1))
-    Not yet: at x = 2, k = 3 your rule gives 4, which does not match the finite difference: you dropped the factor k in front: (x**k)' = k x**(k-1).
+    >>> print(check_backward_rule("power", lambda x, k: x ** (k - 1)))
+    Not yet: at x = 2, k = 3 your rule gives 4, which does not match
+    the finite difference: you dropped the factor k in front: (x**k)' =
+    k x**(k-1).
     """
     task = _BACKWARD_RULES.get(name) if isinstance(name, str) else None
     if task is None:

@@ -374,6 +374,21 @@ def _node_latex(graph, node: str) -> str:
     return sympy.latex(graph.symbol(node))
 
 
+def _arrow(ax: plt.Axes, start: tuple[float, float], end: tuple[float, float], radius: float) -> None:
+    """An arrow from one node's circle to another's (``radius`` in points)."""
+    ax.annotate("", xy=end, xytext=start, zorder=2,
+                arrowprops={"arrowstyle": "-|>", "color": "0.25", "lw": 1.2, "mutation_scale": 14,
+                            "shrinkA": radius + 1, "shrinkB": radius + 2})
+
+
+def _beside(ax: plt.Axes, x: float, y: float, text: str, offset: float, **kwargs) -> None:
+    """Text centred above (``offset`` > 0, in points) or below (< 0) the point (x, y)."""
+    from matplotlib.transforms import offset_copy
+
+    shifted = offset_copy(ax.transData, fig=ax.figure, y=offset, units="points")
+    ax.text(x, y, text, ha="center", va="bottom" if offset > 0 else "top", transform=shifted, zorder=6, **kwargs)
+
+
 def plot_computational_graph(
     graph,
     ax: plt.Axes | None = None,
@@ -518,9 +533,7 @@ def plot_computational_graph(
 
     # edges as arrows, clipped at the node circles
     for parent, child in graph.edges:
-        ax.annotate("", xy=pos[child], xytext=pos[parent], zorder=2,
-                    arrowprops={"arrowstyle": "-|>", "color": "0.25", "lw": 1.2, "mutation_scale": 14,
-                                "shrinkA": radius + 1, "shrinkB": radius + 2})
+        _arrow(ax, pos[parent], pos[child], radius)
     if edge_labels is not None:
         labels = ({e: "$" + short_latex(graph.local_derivative(*e)) + "$" for e in graph.edges}
                   if edge_labels == "derivatives" else edge_labels)
@@ -540,21 +553,18 @@ def plot_computational_graph(
         ax.text(x, y, text if text is not None else f"${_node_latex(graph, node)}$", ha="center",
                 va="center", fontsize=12, zorder=6)
         if show_definitions and not is_input:
-            below = offset_copy(ax.transData, fig=ax.figure, y=-(radius + 3), units="points")
-            ax.text(x, y, f"${_node_latex(graph, node)} = {sympy.latex(graph.expression(node))}$",
-                    ha="center", va="top", fontsize=9, transform=below, zorder=6)
+            _beside(ax, x, y, f"${_node_latex(graph, node)} = {sympy.latex(graph.expression(node))}$",
+                    -(radius + 3), fontsize=9)
         if node_values is not None and node in node_values:
-            above = offset_copy(ax.transData, fig=ax.figure, y=radius + 3, units="points")
-            ax.text(x, y, f"{float(node_values[node]):.4g}", ha="center", va="bottom", fontsize=9,
-                    color="0.2", transform=above, zorder=6)
+            _beside(ax, x, y, f"{float(node_values[node]):.4g}", radius + 3, fontsize=9, color="0.2")
     if handles:
         ax.legend(handles=handles, loc=legend_loc, fontsize=10, frameon=True, framealpha=0.9)
     return ax
 
 
 # --- the graph of an nnmath.autograd.Value ------------------------------------------------
-_OP_TEXT = {"+": "$+$", "-": "$-$", "neg": "$-$", "/": r"$\div$", "*": r"$\times$", "exp": r"$\exp$", "log": r"$\log$", "tanh": r"$\tanh$",
-            "sigmoid": r"$\sigma$", "relu": r"$\mathrm{ReLU}$"}
+_OP_TEXT = {"+": "$+$", "-": "$-$", "neg": "$-$", "/": r"$\div$", "*": r"$\times$", "exp": r"$\exp$",
+            "log": r"$\log$", "tanh": r"$\tanh$", "sigmoid": r"$\sigma$", "relu": r"$\mathrm{ReLU}$"}
 
 
 def _value_text(node) -> str:
@@ -669,8 +679,6 @@ def plot_value_graph(output, *, ax: plt.Axes | None = None, show_grad: bool = Tr
     ['$+$', '$\\times$', '$x$', '1', '1', '10', '3', '6', '9']
     >>> plt.close(ax.figure)
     """
-    from matplotlib.transforms import offset_copy
-
     nodes = _drawn_nodes(output)
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
         raise TypeError(f"digits must be a whole number from 1 to 17, got {digits!r}")
@@ -707,9 +715,7 @@ def plot_value_graph(output, *, ax: plt.Axes | None = None, show_grad: bool = Tr
         for p, local in zip(n.inputs, n.local):
             if id(p) not in drawn:
                 continue
-            ax.annotate("", xy=pos[id(n)], xytext=pos[id(p)], zorder=2,
-                        arrowprops={"arrowstyle": "-|>", "color": "0.3", "lw": 1.1, "mutation_scale": 12,
-                                    "shrinkA": radius + 1, "shrinkB": radius + 2})
+            _arrow(ax, pos[id(p)], pos[id(n)], radius)
             if show_local:
                 (x0, y0), (x1, y1) = pos[id(p)], pos[id(n)]
                 ax.text((x0 + x1) / 2, (y0 + y1) / 2, f"{local:.{digits}g}", ha="center", va="center",
@@ -721,11 +727,7 @@ def plot_value_graph(output, *, ax: plt.Axes | None = None, show_grad: bool = Tr
                    edgecolor=COLORS["blue"] if id(n) in marked else "black",
                    linewidths=3.0 if id(n) in marked else 1.2, zorder=5)
         ax.text(x, y, _value_text(n), ha="center", va="center", fontsize=10, zorder=6)
-        above = offset_copy(ax.transData, fig=ax.figure, y=radius + 2, units="points")
-        ax.text(x, y, f"{n.data:.{digits}g}", ha="center", va="bottom", fontsize=8.5, color="0.15",
-                transform=above, zorder=6)
+        _beside(ax, x, y, f"{n.data:.{digits}g}", radius + 2, fontsize=8.5, color="0.15")
         if show_grad:
-            below = offset_copy(ax.transData, fig=ax.figure, y=-(radius + 2), units="points")
-            ax.text(x, y, f"{n.grad:.{digits}g}", ha="center", va="top", fontsize=8.5,
-                    color=COLORS["vermillion"], transform=below, zorder=6)
+            _beside(ax, x, y, f"{n.grad:.{digits}g}", -(radius + 2), fontsize=8.5, color=COLORS["vermillion"])
     return ax
