@@ -2,7 +2,7 @@ r"""Automatic differentiation of scalar expressions: reverse mode (:class:`Value
 
 See the chapter :ref:`chapter-automatic-differentiation`.
 
-Every operation is written once, in :class:`_Operations`, as two things side by
+Every operation is written once, in the class ``_Operations``, as two things side by
 side: the number it computes and its *local derivatives*, the partial
 derivative of its result with respect to each of its inputs. The two modes
 differ only in which way they use them.
@@ -20,7 +20,7 @@ differ only in which way they use them.
   with each value: :math:`\dot c = \sum_p \frac{\partial c}{\partial p}\, \dot p`.
   One forward pass gives the derivative with respect to one input.
 
-This module imports only the standard library and :mod:`nnmath.activations`.
+This module imports only the standard library and ``nnmath.activations``.
 """
 
 from __future__ import annotations
@@ -131,33 +131,112 @@ class _Operations:
 
     # --- functions -----------------------------------------------------------------
     def exp(self) -> Any:
-        r"""The exponential :math:`e^a`; local derivative :math:`e^a`."""
+        r"""The exponential :math:`e^a`; local derivative :math:`e^a`.
+
+        Returns
+        -------
+        Value or Dual
+            The result, of the same type as ``self``.
+
+        Raises
+        ------
+        ValueError
+            If :math:`e^a` overflows a float (:math:`a > 709`).
+
+        Examples
+        --------
+        >>> from nnmath.autograd import Value
+        >>> x = Value(1.0)
+        >>> y = x.exp()
+        >>> y.backward(); round(y.data, 6), round(x.grad, 6)
+        (2.718282, 2.718282)
+        """
         if self.data > 709.0:
             raise ValueError(f"exp is not a finite real number at {self.data:.6g} (it overflows a float)")
         y = math.exp(self.data)
         return self._checked("exp", y, (y,), (self,))  # (e^a)' = e^a
 
     def log(self) -> Any:
-        r"""The natural logarithm :math:`\ln a`, for :math:`a > 0`; local derivative :math:`1/a`."""
+        r"""The natural logarithm :math:`\ln a`, for :math:`a > 0`; local derivative :math:`1/a`.
+
+        Returns
+        -------
+        Value or Dual
+            The result, of the same type as ``self``.
+
+        Raises
+        ------
+        ValueError
+            If :math:`a \le 0`.
+
+        Examples
+        --------
+        >>> from nnmath.autograd import Value
+        >>> x = Value(2.0)
+        >>> y = x.log()
+        >>> y.backward(); round(y.data, 6), round(x.grad, 6)
+        (0.693147, 0.5)
+        """
         if self.data <= 0:
             raise ValueError(f"log needs a positive number, got {self.data:.6g}")
         return self._checked("log", math.log(self.data), (1.0 / self.data,), (self,))  # (ln a)' = 1/a
 
     def tanh(self) -> Any:
-        r"""The hyperbolic tangent; local derivative :math:`1 - \tanh^2 a`."""
+        r"""The hyperbolic tangent; local derivative :math:`1 - \tanh^2 a`.
+
+        Returns
+        -------
+        Value or Dual
+            The result, of the same type as ``self``.
+
+        Examples
+        --------
+        >>> from nnmath.autograd import Value
+        >>> x = Value(0.5)
+        >>> y = x.tanh()
+        >>> y.backward(); round(y.data, 6), round(x.grad, 6)
+        (0.462117, 0.786448)
+        """
         y = math.tanh(self.data)
         local = (1.0 - y * y,)  # tanh' = 1 - tanh²
         return self._checked("tanh", y, local, (self,))
 
     def sigmoid(self) -> Any:
-        r"""The logistic sigmoid :data:`nnmath.sigmoid`; local derivative :math:`\sigma(a)(1 - \sigma(a))`."""
+        r"""The logistic sigmoid :data:`nnmath.sigmoid`; local derivative :math:`\sigma(a)(1 - \sigma(a))`.
+
+        Returns
+        -------
+        Value or Dual
+            The result, of the same type as ``self``.
+
+        Examples
+        --------
+        >>> from nnmath.autograd import Value
+        >>> x = Value(0.0)
+        >>> y = x.sigmoid()
+        >>> y.backward(); round(y.data, 6), round(x.grad, 6)
+        (0.5, 0.25)
+        """
         y, dy = float(sigmoid(self.data)), float(sigmoid.derivative(self.data))  # σ' = σ(1 - σ), kept accurate
         return self._checked("sigmoid", y, (dy,), (self,))                        # where 1 - σ rounds to 0
 
     def relu(self) -> Any:
         r"""ReLU, :math:`\max(a, 0)`; local derivative 1 for :math:`a > 0`, else 0.
 
-        At 0 it follows :data:`nnmath.relu`'s convention.
+        At 0 it follows :data:`nnmath.relu`'s convention (0).
+
+        Returns
+        -------
+        Value or Dual
+            The result, of the same type as ``self``.
+
+        Examples
+        --------
+        >>> from nnmath.autograd import Value
+        >>> x = Value(0.0)
+        >>> y = x.relu()
+        >>> y.backward(); round(y.data, 6), round(x.grad, 6)
+        (0.0, 0.0)
         """
         return self._checked("relu", float(relu(self.data)), (float(relu.derivative(self.data)),), (self,))
 
