@@ -37,6 +37,7 @@ from .optim import DivergenceError, gradient_descent
 from .perceptron import Perceptron
 from .training import History, train
 from . import datasets, diagnostics, landscape
+from . import autograd  # automatic differentiation: Value (reverse mode), Dual (forward mode)
 
 __version__ = "0.1.0"
 

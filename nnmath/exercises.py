@@ -37,7 +37,7 @@ from .functions import ScalarFunction
 from .symbolic import same
 
 __all__ = ["Exercise", "Feedback", "check", "check_derivative", "check_number", "exercise_names",
-           "register_derivative", "register_number"]
+           "register_derivative", "register_number", "check_backward_rule"]
 
 
 @dataclass(frozen=True)
@@ -654,3 +654,186 @@ def check(name: str, answer: Any) -> Feedback:
 
 
 # ---------------------------------------------------------------------------
+
+
+# --- backward rules written by the reader (chapter: automatic differentiation) -------------------------
+@dataclass(frozen=True)
+class _BackwardRule:
+    """An operation whose backward rule a reader writes, checked against finite differences of its forward pass."""
+
+    signature: str  # how the reader's function is called, for messages
+    inputs: tuple[str, ...]  # the names of the arguments that get derivatives, in the order of the result
+    wrt: tuple[int, ...]  # their positions among the arguments
+    forward: Callable[..., float]  # the operation's value (a scalar), from the same arguments
+    points: tuple[tuple[Any, ...], ...]  # where the rule is tested
+    mistakes: tuple[tuple[str, Callable[..., Any]], ...]  # common wrong rules, each with what it gets wrong
+
+
+def _layer_forward(W: Any, a: Any, z_bar: Any) -> float:
+    return float(z_bar @ (W @ a))  # the scalar whose gradient is the vector-Jacobian product
+
+
+_LAYER_POINTS = tuple(
+    (np.random.default_rng(seed).normal(size=(3, 4)), np.random.default_rng(seed + 10).normal(size=4),
+     np.random.default_rng(seed + 20).normal(size=3))
+    for seed in (1, 2)
+)
+
+_BACKWARD_RULES: dict[str, _BackwardRule] = {
+    "power": _BackwardRule(
+        "rule(x, k) -> d(x**k)/dx", ("x",), (0,), lambda x, k: x**k,
+        ((2.0, 3), (0.5, 4), (1.5, -2), (3.0, 0.5)),
+        (("you dropped the factor k in front: (x**k)' = k x**(k-1)", lambda x, k: x ** (k - 1)),
+         ("the exponent should go down by one: (x**k)' = k x**(k-1), not k x**k", lambda x, k: k * x**k),
+         ("the exponent should be k - 1, not k + 1", lambda x, k: k * x ** (k + 1)),
+         ("that is the value x**k itself, not its derivative", lambda x, k: x**k)),
+    ),
+    "softplus": _BackwardRule(
+        "rule(x) -> d softplus(x)/dx, where softplus(x) = log(1 + exp(x))", ("x",), (0,),
+        lambda x: float(np.logaddexp(0.0, x)), ((-2.0,), (-0.3,), (0.0,), (0.7,), (2.5,)),
+        (("that is the value softplus(x) itself, not its derivative", lambda x: float(np.logaddexp(0.0, x))),
+         ("the chain rule needs the inner derivative: d log(u) = u'/u with u = 1 + e^x, so the factor e^x in "
+          "the numerator is missing", lambda x: 1.0 / (1.0 + np.exp(x))),
+         ("d log(u) = u'/u: the inner derivative e^x must still be divided by u = 1 + e^x", lambda x: np.exp(x))),
+    ),
+    "divide": _BackwardRule(
+        "rule(a, b) -> (d(a/b)/da, d(a/b)/db)", ("a", "b"), (0, 1), lambda a, b: a / b,
+        ((3.0, 2.0), (-1.0, 0.5), (2.0, -4.0)),
+        (("the two partial derivatives are in the wrong order: return (d/da, d/db)",
+          lambda a, b: (-a / b**2, 1.0 / b)),
+         ("d(a/b)/db needs a minus sign: -a/b**2", lambda a, b: (1.0 / b, a / b**2)),
+         ("d(a/b)/db is -a/b**2: b is squared", lambda a, b: (1.0 / b, -a / b)),
+         ("d(a/b)/da is 1/b, not b", lambda a, b: (b, -a / b**2))),
+    ),
+    "layer": _BackwardRule(
+        "rule(W, a, z_bar) -> (a_bar, W_bar) for z = W a", ("a", "W"), (1, 0), _layer_forward, _LAYER_POINTS,
+        (("W_bar is the outer product z_bar a^T (shape like W), not a z_bar^T",
+          lambda W, a, z_bar: (W.T @ z_bar, np.outer(a, z_bar))),
+         ("a_bar and W_bar are returned in the wrong order: return (a_bar, W_bar)",
+          lambda W, a, z_bar: (np.outer(z_bar, a), W.T @ z_bar))),
+    ),
+}
+
+
+def _central(forward: Callable[..., float], args: tuple[Any, ...], index: int) -> Any:
+    """The central difference of ``forward`` with respect to argument ``index`` (a number or an array)."""
+    h = 1e-6
+    value = np.asarray(args[index], dtype=np.float64)
+    grad = np.zeros_like(value)
+    for k in np.ndindex(value.shape):
+        up, down = value.copy(), value.copy()
+        up[k] += h
+        down[k] -= h
+        step = up[k] - down[k]
+        grad[k] = (forward(*args[:index], up if value.ndim else float(up), *args[index + 1:])
+                   - forward(*args[:index], down if value.ndim else float(down), *args[index + 1:])) / step
+    return grad if value.ndim else float(grad)
+
+
+def _as_parts(result: Any, n: int) -> list[Any] | None:
+    parts = [result] if n == 1 else (list(result) if isinstance(result, (tuple, list)) else None)
+    if parts is None or len(parts) != n:
+        return None
+    try:
+        return [np.asarray(p, dtype=np.float64) for p in parts]
+    except (TypeError, ValueError):
+        return None
+
+
+def _short(value: Any) -> str:
+    return f"{value.item():.6g}" if value.ndim == 0 else f"an array of shape {value.shape}"
+
+
+def _matches(got: list[Any], want: list[Any]) -> bool:
+    # The finite differences have errors of about 1e-9 here; 1e-6 relative accepts them and rejects any
+    # mistake in a formula.
+    return all(g.shape == w.shape and np.allclose(g, w, rtol=1e-6, atol=1e-7) for g, w in zip(got, want))
+
+
+def check_backward_rule(name: str, rule: Callable[..., Any]) -> Feedback:
+    r"""Is ``rule`` the right backward rule (local derivatives) for the operation ``name``?
+
+    See the chapter :ref:`chapter-automatic-differentiation`.
+
+    Your function is called at several points and its result compared with
+    central finite differences of the operation's forward pass, computed here.
+    A wrong rule is explained: if it is one of the common mistakes (a missing
+    factor, a flipped sign, swapped partial derivatives, a missing
+    transpose), the feedback names it; otherwise it says where it fails.
+
+    Parameters
+    ----------
+    name : {"power", "softplus", "divide", "layer"}
+        The operation:
+
+        * ``"power"``: ``rule(x, k)`` returns :math:`\partial (x^k) / \partial x`;
+        * ``"softplus"``: ``rule(x)`` returns the derivative of :math:`\log(1 + e^x)`;
+        * ``"divide"``: ``rule(a, b)`` returns
+          :math:`(\partial (a/b) / \partial a,\ \partial (a/b) / \partial b)`;
+        * ``"layer"``: ``rule(W, a, z_bar)`` returns ``(a_bar, W_bar)``, the
+          vector–Jacobian products of :math:`z = W a` with the adjoint
+          ``z_bar``: :math:`\bar a`, shape ``(n_in,)``, and :math:`\bar W`,
+          shape ``(n_out, n_in)``.
+    rule : callable
+        Your backward rule.
+
+    Returns
+    -------
+    Feedback
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not one of the operations.
+    TypeError
+        If ``rule`` is not callable.
+
+    Examples
+    --------
+    >>> from nnmath.exercises import check_backward_rule
+    >>> check_backward_rule("power", lambda x, k: k * x ** (k - 1))
+    Right: your rule for power agrees with finite differences at all 4 points.
+    >>> print(check_backward_rule("power", lambda x, k: x ** (k - 1)))
+    Not yet: at x = 2, k = 3 your rule gives 4, which does not match
+    the finite difference: you dropped the factor k in front: (x**k)' =
+    k x**(k-1).
+    """
+    task = _BACKWARD_RULES.get(name) if isinstance(name, str) else None
+    if task is None:
+        raise ValueError(f"name must be one of {sorted(_BACKWARD_RULES)}, got {name!r}")
+    if not callable(rule):
+        raise TypeError(f"rule must be a function, {task.signature}, got {rule!r} (type {type(rule).__name__})")
+    n = len(task.inputs)
+    names = {"power": ("x", "k"), "divide": ("a", "b"), "softplus": ("x",)}
+    for args in task.points:
+        where = ("a random W, a and z_bar" if name == "layer"
+                 else ", ".join(f"{p} = {v:g}" for p, v in zip(names[name], args)))
+        want = [np.asarray(_central(task.forward, args, i), dtype=np.float64) for i in task.wrt]
+        try:
+            with np.errstate(all="raise"):
+                got = _as_parts(rule(*args), n)
+        except Exception as error:  # the reader's code may fail in any way; say how
+            hint = " Check the shapes: W is (n_out, n_in), a is (n_in,), z_bar is (n_out,)." if name == "layer" else ""
+            return Feedback(False, f"Not yet: at {where} your rule raised {type(error).__name__}: {error}.{hint}")
+        if got is None:
+            what = "one number" if n == 1 else f"{n} results, in the order {task.inputs}"
+            return Feedback(False, f"Not yet: your rule should return {what} ({task.signature}).")
+        if _matches(got, want):
+            continue
+        shown = f"{got[0].item():.6g}" if n == 1 else f"({', '.join(_short(g) for g in got)})"
+        message = f"Not yet: at {where} your rule gives {shown}, which does not match the finite difference"
+        for why, mistake in task.mistakes:
+            if _matches(got, _as_parts(mistake(*args), n)):
+                return Feedback(False, f"{message}: {why}.")
+        for i, (g, w) in enumerate(zip(got, want)):
+            if g.shape != w.shape:
+                return Feedback(False, f"{message}: the result for {task.inputs[i]} has shape {g.shape}, "
+                                       f"but it must have the shape of {task.inputs[i]}, {w.shape}.")
+            if np.allclose(g, -w, rtol=1e-6, atol=1e-7):
+                return Feedback(False, f"{message}: the result for {task.inputs[i]} has the wrong sign.")
+        wrong = [task.inputs[i] for i, (g, w) in enumerate(zip(got, want)) if not _matches([g], [w])]
+        return Feedback(False, f"{message} (wrong: the derivative for {' and '.join(wrong)}).")
+    return Feedback(True, f"Right: your rule for {name} agrees with finite differences at all "
+                          f"{len(task.points)} points.")
+
+
