@@ -169,7 +169,7 @@ def _slips(f: Any, x: sympy.Symbol, truth: Any, others: list[sympy.Symbol]) -> l
     for node, u, outer in _chain_sites(f, x):
         slips.append((_replace_node_derivative(f, x, node, outer),
                       f"The inner factor of the chain rule is missing: {node} is a function of "
-                      f"u = {u}, so its derivative needs the factor du/dx = {sympy.diff(u, x)}."))
+                      f"u = {u}, so its derivative needs the factor du/d{x} = {sympy.diff(u, x)}."))
     for node in sympy.preorder_traversal(f):
         if isinstance(node, sympy.Pow) and node.exp.is_number and node.exp not in (0, 1) and node.base.has(x):
             n, base = node.exp, node.base
@@ -336,6 +336,9 @@ def _number_slips(target: np.ndarray, quantities: Mapping[str, float]) -> list[t
         (-2 * target, "is minus twice the answer: check the sign and a factor of 2."),
         (-target / 2, "is minus half the answer: check the sign and a factor of 2."),
     ]
+    if np.all((target > 0) & (target < 1)):
+        slips.append((1 - target, "is 1 minus the answer: the complement (1 - p, or σ(-z) "
+                                  "instead of σ(z))?"))
     nonzero = np.all(target != 0)
     unit = np.all(np.isclose(np.abs(target), 1.0))
     if nonzero and not unit:
@@ -380,8 +383,10 @@ def check_number(
 
     A wrong answer is compared with the usual slips: the wrong sign, a factor
     2 or 1/2, the reciprocal, a square, cube or square root, an off-by-one
-    count, and a factor or offset equal to one of the exercise's named
-    ``quantities`` (such as ``{"N": 7}``). If none matches, the message says
+    count, the complement ``1 - answer`` of a number between 0 and 1, and a
+    factor or offset equal to one of the exercise's named ``quantities``
+    (such as ``{"N": 7}``). A slip is recognised within a relative 1e-4 (or
+    ``rtol``, if larger), so a slip rounded to four digits is still named. If none matches, the message says
     in which direction and roughly by how much the answer is off.
 
     Parameters
@@ -433,8 +438,12 @@ def check_number(
 
     if np.all(close(given, target)):
         return Feedback(True, f"Right: {name} = {shown} is correct.")
+    # A slip is recognised in an answer rounded to four digits, even when the answer must be exact.
+    slip_tol = max(tol, 1e-4)
     for wrong, phrase in _number_slips(target, dict(quantities or {})):
-        if np.all(np.isfinite(wrong)) and np.all(close(given, wrong)):
+        with np.errstate(all="ignore"):
+            near = np.abs(given - wrong) <= np.maximum(slip_tol * np.abs(wrong), floor)
+        if np.all(np.isfinite(wrong)) and np.all(near):
             return Feedback(False, f"Not yet: {name} = {shown} {phrase}")
     if given.ndim:
         i = tuple(int(k) for k in np.argwhere(~close(given, target))[0])

@@ -240,3 +240,20 @@ def test_an_exercise_name_is_registered_once():
 
     with pytest.raises(ValueError, match="already registered"):
         register_number("derivatives-sign", lambda: 1.0)
+
+
+def test_the_complement_of_a_probability_is_named():
+    feedback = check_number(0.75, 0.25)
+    assert feedback.message == ("Not yet: your answer = 0.75 is 1 minus the answer: the complement (1 - p, "
+                                "or σ(-z) instead of σ(z))?")
+
+
+def test_a_slip_rounded_to_four_digits_is_still_named():
+    """-0.032846 is minus delta_1 (0.0328457...) rounded to six decimals: a sign slip, not a size error."""
+    feedback = check_number(-0.032846, 0.03284576, rtol=1e-6)
+    assert "wrong sign: it is the negative" in feedback.message
+
+
+def test_the_inner_factor_is_named_with_the_functions_variable():
+    feedback = check_derivative("1/(1 + exp(z))", "log(1 + exp(z))", "z")
+    assert feedback.message.endswith("so its derivative needs the factor du/dz = exp(z).")
