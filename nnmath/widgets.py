@@ -105,7 +105,7 @@ def _problem(problem: Any) -> _Problem:
             maximise=True,
             coefficient=2.0,
             x0=np.array(0.0),
-            threshold_text="threshold η = 2/f'' = 1/2 (curvature of -P is f'' = 4)",
+            threshold_text="threshold η = 2/f'' = 1/2 (f'' of -P is 4)",
         )
     if isinstance(problem, ScalarFunction):
         c = _quadratic_coefficient(problem)
