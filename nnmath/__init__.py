@@ -36,6 +36,7 @@ from .network import INITS, MLP, Trace, initial_std
 from .optim import DivergenceError, gradient_descent
 from .perceptron import Perceptron
 from .training import History, train
+from .datasets import split
 from . import datasets, diagnostics, landscape
 from . import autograd  # automatic differentiation: Value (reverse mode), Dual (forward mode)
 
@@ -80,6 +81,7 @@ __all__ = [
     "sigmoid",
     "softmax",
     "softmax_jacobian",
+    "split",
     "sse",
     "tanh",
     "train",

@@ -140,3 +140,114 @@ register_number("activations-saturation", _saturation, what="z", rtol=1e-3)
 
 # --- Learning chapters (losses, backpropagation, vanishing gradients, gradient descent,
 # training a network): their exercises are registered below this line. ------------------
+
+# --- Chapter 5: loss functions -------------------------------------------------------------
+
+register_number("losses-mse-gradient", lambda: nnmath.mse.gradient([0.8, 0.1, 0.3], [1.0, 0.0, 0.0]),
+                what="dL/da", quantities={"NK/2": 1.5,
+                                          "the number of outputs K": 3})
+register_number("losses-ce-value", lambda: nnmath.cross_entropy([0.7, 0.2, 0.1], [0.0, 1.0, 0.0]),
+                what="the loss")
+register_number("losses-rate", lambda: 0.004 * 50 * 1 / 2, what="the MSE learning rate",
+                quantities={"NK/2": 25, "N": 50})
+register_derivative("losses-binary", "-log(1/(1 + exp(-z)))", variables="z")
+register_number("losses-p-minus-t",
+                lambda: nnmath.cross_entropy.gradient_logits([0.0, np.log(2.0), np.log(5.0)], [1.0, 0.0, 0.0]),
+                what="dL/dz")
+
+# --- Chapter 6: backpropagation ------------------------------------------------------------
+
+
+def _mazur() -> "nnmath.MLP":
+    """Mazur's worked example (mazur2015step): 2-2-2 sigmoid network, one sample, SSE."""
+    net = nnmath.MLP([2, 2, 2], ["sigmoid", "sigmoid"], seed=0)
+    net.weights = [np.array([[0.15, 0.20], [0.25, 0.30]]), np.array([[0.40, 0.45], [0.50, 0.55]])]
+    net.biases = [np.array([0.35, 0.35]), np.array([0.60, 0.60])]
+    return net
+
+
+_MAZUR_X, _MAZUR_T = np.array([[0.05, 0.10]]), np.array([[0.01, 0.99]])
+
+
+def _mazur_w3_after_one_step() -> float:
+    net = _mazur()
+    net.step(_MAZUR_X, _MAZUR_T, "sse", learning_rate=0.5)
+    return float(net.weights[0][1, 0])
+
+
+_A_O2 = float(_mazur().forward(_MAZUR_X)[0, 1])  # the second output, 0.7729...
+register_number("backprop-delta-o2",
+                lambda: _mazur().trace(_MAZUR_X, _MAZUR_T, "sse").delta[2][0, 1], what="delta_o2",
+                quantities={"σ'(z) = a(1 - a)": _A_O2 * (1 - _A_O2)})
+register_number("backprop-w3", _mazur_w3_after_one_step, what="w3",
+                quantities={"the old w3": 0.25, "the learning rate": 0.5})
+
+
+def _shapes_3542(which: str) -> np.ndarray:
+    """Shapes in MLP([3, 5, 4, 2]) on a batch of 8: W2, delta2, dL/dW2, dL/db2."""
+    net = nnmath.MLP([3, 5, 4, 2], ["tanh", "tanh", "sigmoid"], seed=0)
+    trace = net.trace(np.zeros((8, 3)), np.zeros((8, 2)), "sse")
+    shapes = {"W2": net.weights[1].shape, "delta2": trace.delta[2].shape,
+              "dW2": trace.weight_grads[1].shape, "db2": trace.bias_grads[1].shape}
+    return np.array(shapes[which])
+
+
+for _which in ("W2", "delta2", "dW2", "db2"):
+    register_number(f"backprop-shape-{_which}", lambda which=_which: _shapes_3542(which),
+                    what=f"the shape of {_which}", quantities={"the batch size": 8})
+register_number("backprop-passes", lambda: 2 * nnmath.MLP([784, 100, 10], ["sigmoid", "softmax"], seed=0).n_parameters,
+                what="forward passes")
+
+# --- Chapter 7: vanishing and exploding gradients -------------------------------------------
+
+register_number("vanishing-bound", lambda: nnmath.sigmoid.derivative(0.0) ** 7, what="the fraction",
+                quantities={"the largest slope 1/4": 0.25})
+register_number("vanishing-he", lambda: nnmath.initial_std("he", 128, 64), what="the He standard deviation",
+                quantities={"n_in": 128, "n_out": 64})
+
+
+def _dead_in_the_exercise() -> int:
+    from .diagnostics import dead_units
+
+    net = nnmath.MLP([2, 3, 1], ["relu", "identity"], seed=0)
+    net.weights[0] = np.array([[1.0, 2.0], [-1.0, -1.0], [0.5, -3.0]])
+    net.biases[0] = np.array([-4.0, 1.0, 0.0])
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 0.0], [0.0, 1.0]])
+    return int(dead_units(net, X)[0].sum())
+
+
+register_number("vanishing-dead", _dead_in_the_exercise, what="the number of dead units")
+register_number("vanishing-weight", lambda: 1 / nnmath.sigmoid.derivative(0.0), what="|w|")
+register_number("vanishing-growth", lambda: 32 * 0.5**2 / 2, what="the factor",
+                quantities={"the width": 32, "the standard deviation": 0.5})
+register_number("vanishing-growth-layers", lambda: int(np.ceil(np.log(1e6) / np.log(32 * 0.5**2 / 2))),
+                what="the number of layers")
+
+# --- Chapter 8: gradient descent ------------------------------------------------------------
+
+
+def _stability_threshold(coefficient: float) -> float:
+    from .widgets import stability_threshold
+
+    return stability_threshold(nnmath.quadratic(coefficient))
+
+
+register_number("gd-threshold", lambda: _stability_threshold(5.0), what="the largest learning rate",
+                quantities={"c": 5.0, "the curvature f'' = 2c": 10.0})
+register_number("gd-step",
+                lambda: nnmath.gradient_descent(lambda v: -nnmath.profit.derivative(v), 1.0, 0.1, steps=1)[1],
+                what="x_1", quantities={"x_0": 1.0})
+register_number("gd-fastest", lambda: 1 / (2 * 4.0), what="the learning rate",
+                quantities={"c": 4.0, "the curvature f'' = 2c": 8.0})
+
+# --- Chapter 9: training a network ------------------------------------------------------------
+
+register_number("training-start", lambda: nnmath.cross_entropy([[1 / 3, 1 / 3, 1 / 3]], [[1.0, 0.0, 0.0]]),
+                what="the loss", quantities={"the number of classes": 3})
+register_number("training-count",
+                lambda: nnmath.MLP([2, 16, 16, 3], ["relu", "relu", "softmax"], seed=0).n_parameters,
+                what="parameters", quantities={"the number of biases": 16 + 16 + 3})
+register_number("training-count-wide",
+                lambda: nnmath.MLP([2, 32, 32, 3], ["relu", "relu", "softmax"], seed=0).n_parameters,
+                what="parameters", quantities={"the number of biases": 32 + 32 + 3})
+register_number("training-class", lambda: nnmath.softmax([0.5, 2.0, -1.0])[1], what="p", rtol=1e-4)
