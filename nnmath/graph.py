@@ -665,8 +665,8 @@ class ComputationalGraph:
         Examples
         --------
         >>> from nnmath.graph import ComputationalGraph
-        >>> ComputationalGraph(["z = w*x", "E = (z - t)**2"], ["x", "w", "t"]).layers()
-        [['x', 'w'], ['t', 'z'], ['E']]
+        >>> ComputationalGraph(["z = w*x", "loss = (z - t)**2"], ["x", "w", "t"]).layers()
+        [['x', 'w'], ['t', 'z'], ['loss']]
         """
         depth: dict[str, int] = {}
         for node in self.nodes:
