@@ -44,7 +44,9 @@ from .network import INITS, MLP, Trace, initial_std
 from .optim import DivergenceError, gradient_descent
 from .perceptron import Perceptron
 from .training import History, train
+from .datasets import split
 from . import datasets, diagnostics, landscape
+from . import autograd  # automatic differentiation: Value (reverse mode), Dual (forward mode)
 
 __version__ = "0.1.0"
 
@@ -87,6 +89,7 @@ __all__ = [
     "sigmoid",
     "softmax",
     "softmax_jacobian",
+    "split",
     "sse",
     "tanh",
     "train",

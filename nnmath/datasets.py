@@ -4,7 +4,9 @@ r"""Small toy data sets, made in the page and seeded.
   regression;
 * :func:`logic_gate`: the truth tables of AND, OR, NAND, NOR and XOR;
 * :func:`moons`: two interleaving half circles, two classes;
-* :func:`spirals`: arms of a spiral, one class per arm.
+* :func:`spirals`: arms of a spiral, one class per arm;
+* :func:`split`: a seeded split of any data set into training, validation
+  and test samples.
 
 Every function that draws random numbers takes ``rng`` (a
 ``numpy.random.Generator``, an int seed, or ``None``): the same seed gives the
@@ -16,14 +18,14 @@ See the chapters :ref:`chapter-how-networks-learn` and :ref:`chapter-neuron`.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 from . import _validate
 
-__all__ = ["LOGIC_GATES", "logic_gate", "moons", "sample_function", "spirals"]
+__all__ = ["LOGIC_GATES", "Split", "Subset", "logic_gate", "moons", "sample_function", "spirals", "split"]
 
 LOGIC_GATES: dict[str, tuple[int, int, int, int]] = {
     "and": (0, 0, 0, 1),
@@ -276,3 +278,155 @@ def spirals(
         points.append(arm + sigma * s[:, None] * generator.standard_normal((per_class, 2)))
     labels = np.repeat(np.arange(k_classes, dtype=np.int64), per_class)
     return np.vstack(points), labels
+
+
+class Subset(NamedTuple):
+    """Some samples of a data set, as returned in a :class:`nnmath.datasets.Split`.
+
+    See the chapter :ref:`chapter-training`.
+
+    Attributes
+    ----------
+    X : ndarray, shape (n_subset, n_in)
+        Their inputs.
+    T : ndarray, shape (n_subset,) or (n_subset, n_out)
+        Their targets (or labels), as given.
+    indices : ndarray of int, shape (n_subset,)
+        Their rows in the original ``X`` and ``T``, in increasing order.
+    """
+
+    X: NDArray[np.float64]
+    T: NDArray[Any]
+    indices: NDArray[np.int64]
+
+
+class Split(NamedTuple):
+    """A data set split by :func:`nnmath.split`; unpacks as ``train, validation, test``.
+
+    See the chapter :ref:`chapter-training`.
+
+    Attributes
+    ----------
+    train : Subset
+        The samples to train on.
+    validation : Subset or None
+        Held-out samples to compare settings on (``None`` when
+        ``validation=0``).
+    test : Subset or None
+        Held-out samples for the final report (``None`` when ``test=0``).
+    """
+
+    train: Subset
+    validation: Subset | None
+    test: Subset | None
+
+
+def _fraction(value: Any, name: str) -> float:
+    fraction = _validate.real_number(value, name)
+    if not 0.0 <= fraction < 1.0:
+        raise ValueError(f"{name} must be a fraction of the samples, from 0 up to (not including) 1, got {value!r}")
+    return fraction
+
+
+def split(
+    X: Any,
+    T: Any,
+    *,
+    validation: float = 0.2,
+    test: float = 0.0,
+    rng: np.random.Generator | int | None = None,
+) -> Split:
+    r"""Split a data set at random into training, validation and test samples.
+
+    A network is judged on samples it was not trained on. ``split`` shuffles
+    the :math:`n` rows with ``rng`` and holds out
+    :math:`\operatorname{round}(\text{validation} \cdot n)` of them for
+    validation and :math:`\operatorname{round}(\text{test} \cdot n)` for the
+    test set; the rest are for training. Every sample lands in exactly one
+    part, and each part keeps the original order of its rows.
+
+    The usual protocol: train on ``train``, choose settings (learning rate,
+    width, regularisation, when to stop) by the loss or accuracy on
+    ``validation``, and report ``test`` once at the end.
+
+    See the chapter :ref:`chapter-training`.
+
+    Parameters
+    ----------
+    X : array_like, shape (n_samples, n_in)
+        The inputs.
+    T : array_like, shape (n_samples,) or (n_samples, n_out)
+        The targets or class labels, one row per sample; returned with their
+        own dtype (integer labels stay integers).
+    validation, test : float
+        The fractions of the samples to hold out, each from 0 up to (not
+        including) 1, together below 1. A fraction above 0 must give at least
+        one sample; ``0`` gives ``None`` for that part. At least one of the
+        two must be above 0.
+    rng : numpy.random.Generator, int or None
+        The random state of the shuffle: the same seed gives the same split.
+
+    Returns
+    -------
+    Split
+        ``(train, validation, test)``, each a :class:`nnmath.datasets.Subset` ``(X, T,
+        indices)`` or ``None``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For ``X`` that is not a two-dimensional array of finite numbers, ``T``
+        with a different number of rows, a fraction outside :math:`[0, 1)`,
+        fractions that add up to 1 or more, nothing held out, or a part that
+        would be empty.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnmath.datasets import split
+    >>> X = np.arange(20.0).reshape(10, 2)
+    >>> labels = np.array([0, 1] * 5)
+    >>> train, validation, test = split(X, labels, validation=0.2, test=0.1, rng=0)
+    >>> len(train.indices), len(validation.indices), len(test.indices)
+    (7, 2, 1)
+    >>> sorted(np.concatenate([train.indices, validation.indices, test.indices]).tolist())
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+    >>> bool(np.all(train.X == X[train.indices])), train.T.dtype
+    (True, dtype('int64'))
+    """
+    inputs = _validate.as_array(X, "X", ndim=2)
+    if isinstance(T, (str, bytes)) or T is None:
+        raise TypeError(f"T must be an array with one row per sample, got {_validate._describe(T)}")
+    targets = np.asarray(T)
+    if targets.ndim == 0 or targets.shape[0] != inputs.shape[0]:
+        raise ValueError(
+            f"T must have one row per sample of X ({inputs.shape[0]} rows), got shape {targets.shape}"
+        )
+    fractions = {"validation": _fraction(validation, "validation"), "test": _fraction(test, "test")}
+    if fractions["validation"] + fractions["test"] >= 1.0:
+        raise ValueError(
+            f"validation + test must be below 1 so that samples are left to train on, got "
+            f"{fractions['validation']:g} + {fractions['test']:g}"
+        )
+    if fractions["validation"] == fractions["test"] == 0.0:
+        raise ValueError("validation and test are both 0: nothing is held out; use the data as it is")
+    n = inputs.shape[0]
+    counts = {name: int(round(f * n)) for name, f in fractions.items()}
+    for name, f in fractions.items():
+        if f > 0 and counts[name] == 0:
+            raise ValueError(f"{name}={f:g} of {n} samples rounds to 0 samples; hold out at least one or use 0")
+    if n - counts["validation"] - counts["test"] < 1:
+        raise ValueError(f"validation={fractions['validation']:g} and test={fractions['test']:g} of {n} samples leave none to train on")
+    order = _validate.as_rng(rng).permutation(n)
+    n_test, n_val = counts["test"], counts["validation"]
+    parts = {"test": order[:n_test], "validation": order[n_test:n_test + n_val], "train": order[n_test + n_val:]}
+
+    def subset(rows: NDArray[np.int64]) -> Subset:
+        rows = np.sort(rows).astype(np.int64)
+        return Subset(inputs[rows], targets[rows], rows)
+
+    return Split(
+        train=subset(parts["train"]),
+        validation=subset(parts["validation"]) if n_val else None,
+        test=subset(parts["test"]) if n_test else None,
+    )

@@ -229,19 +229,20 @@ Examples
 """
 
 
-def quadratic(curvature: float = 1.0) -> ScalarFunction:
-    r"""The bowl :math:`f(x) = c\,x^2` with curvature parameter :math:`c > 0`.
+def quadratic(coefficient: float = 1.0) -> ScalarFunction:
+    r"""The bowl :math:`f(x) = c\,x^2` with coefficient :math:`c > 0`.
 
     See the chapter :ref:`chapter-derivatives`.
 
-    Its derivative is :math:`f'(x) = 2 c x`. Gradient descent on it converges
-    exactly when the learning rate is below :math:`1/c` (that is, below
-    2 divided by the second derivative :math:`2c`).
+    Its derivative is :math:`f'(x) = 2 c x`; its curvature (second
+    derivative) is :math:`f'' = 2c`, not :math:`c`. Gradient descent on it
+    converges exactly when the learning rate is below :math:`2/f'' = 1/c`.
 
     Parameters
     ----------
-    curvature : float
-        The coefficient :math:`c`, a positive finite number.
+    coefficient : float
+        The coefficient :math:`c`, a positive finite number (half the
+        curvature :math:`f'' = 2c`).
 
     Returns
     -------
@@ -250,7 +251,7 @@ def quadratic(curvature: float = 1.0) -> ScalarFunction:
     Raises
     ------
     TypeError, ValueError
-        If ``curvature`` is not a positive finite number.
+        If ``coefficient`` is not a positive finite number.
 
     Examples
     --------
@@ -259,7 +260,7 @@ def quadratic(curvature: float = 1.0) -> ScalarFunction:
     >>> float(f(3.0)), float(f.derivative(3.0))
     (18.0, 12.0)
     """
-    c = _validate.positive_number(curvature, "curvature")
+    c = _validate.positive_number(coefficient, "coefficient")
 
     def formula(x: Any) -> Any:
         import sympy
@@ -267,7 +268,7 @@ def quadratic(curvature: float = 1.0) -> ScalarFunction:
         return sympy.nsimplify(c) * x**2
 
     return ScalarFunction(
-        f"quadratic(curvature={c:g})",
+        f"quadratic(coefficient={c:g})",
         value=lambda x: c * x**2,
         derivative=lambda x: 2.0 * c * x,
         formula=formula,
@@ -276,25 +277,33 @@ def quadratic(curvature: float = 1.0) -> ScalarFunction:
 
 
 class QuadraticBowl:
-    r"""The bowl :math:`f(v) = \sum_i c_i v_i^2` with one curvature per variable.
+    r"""The bowl :math:`f(v) = \sum_i c_i v_i^2` with one coefficient per variable.
 
     See the chapter :ref:`chapter-derivatives`.
 
-    With unequal curvatures the contours are ellipses and the gradient
+    The curvature along :math:`v_i` (the second derivative
+    :math:`\partial^2 f/\partial v_i^2`) is :math:`2 c_i`, twice the
+    coefficient; the property ``curvatures`` gives them. With unequal coefficients the
+    contours are ellipses and the gradient
     :math:`\nabla f = (2 c_1 v_1, 2 c_2 v_2, \dots)` does not point at the
     minimum — the situation where gradient descent zig-zags.
 
     Parameters
     ----------
-    curvatures : sequence of float
+    coefficients : sequence of float
         The positive coefficients :math:`c_i`, one per variable.
+
+    Attributes
+    ----------
+    coefficients : ndarray, shape (n,)
+        The :math:`c_i`, as given.
 
     Raises
     ------
     TypeError
-        If ``curvatures`` is not numeric.
+        If ``coefficients`` is not numeric.
     ValueError
-        If ``curvatures`` is not one-dimensional.
+        If ``coefficients`` is not one-dimensional, or not all positive.
 
     Examples
     --------
@@ -302,19 +311,26 @@ class QuadraticBowl:
     >>> bowl = nnmath.QuadraticBowl([1.0, 3.0])
     >>> float(bowl([1.0, 1.0])), bowl.gradient([1.0, 1.0])
     (4.0, array([2., 6.]))
+    >>> bowl.curvatures
+    array([2., 6.])
     """
 
-    def __init__(self, curvatures: ArrayLike = (1.0, 3.0)) -> None:
-        c = _validate.as_array(curvatures, "curvatures", ndim=1)
+    def __init__(self, coefficients: ArrayLike = (1.0, 3.0)) -> None:
+        c = _validate.as_array(coefficients, "coefficients", ndim=1)
         if np.any(c <= 0):
-            raise ValueError(f"curvatures must all be greater than 0, got {c}")
-        self.curvatures = c
+            raise ValueError(f"coefficients must all be greater than 0, got {c}")
+        self.coefficients = c
+
+    @property
+    def curvatures(self) -> NDArray[np.float64]:
+        r"""The second derivatives :math:`\partial^2 f/\partial v_i^2 = 2 c_i`."""
+        return 2.0 * self.coefficients
 
     def _point(self, v: ArrayLike) -> NDArray[np.float64]:
         v = _validate.as_array(v, "v", ndim=(1, 2))
-        if v.shape[-1] != self.curvatures.size:
+        if v.shape[-1] != self.coefficients.size:
             raise ValueError(
-                f"v must have {self.curvatures.size} entries (one per curvature) in its last axis, got shape {v.shape}"
+                f"v must have {self.coefficients.size} entries (one per coefficient) in its last axis, got shape {v.shape}"
             )
         return v
 
@@ -324,7 +340,7 @@ class QuadraticBowl:
         Parameters
         ----------
         v : array_like, shape (n,) or (m, n)
-            One point, or ``m`` points as rows; ``n`` is the number of curvatures.
+            One point, or ``m`` points as rows; ``n`` is the number of coefficients.
 
         Returns
         -------
@@ -335,7 +351,7 @@ class QuadraticBowl:
         ------
         TypeError, ValueError
             If ``v`` is not finite numbers, or its last axis does not have one
-            entry per curvature.
+            entry per coefficient.
 
         Examples
         --------
@@ -347,7 +363,7 @@ class QuadraticBowl:
         array([1., 3.])
         """
         v = self._point(v)
-        return _scalar_if_0d(np.sum(self.curvatures * v**2, axis=-1))
+        return _scalar_if_0d(np.sum(self.coefficients * v**2, axis=-1))
 
     def gradient(self, v: ArrayLike) -> NDArray[np.float64]:
         r"""The gradient :math:`2 c \odot v`, shaped like ``v``.
@@ -355,7 +371,7 @@ class QuadraticBowl:
         Parameters
         ----------
         v : array_like, shape (n,) or (m, n)
-            One point, or ``m`` points as rows; ``n`` is the number of curvatures.
+            One point, or ``m`` points as rows; ``n`` is the number of coefficients.
 
         Returns
         -------
@@ -366,7 +382,7 @@ class QuadraticBowl:
         ------
         TypeError, ValueError
             If ``v`` is not finite numbers, or its last axis does not have one
-            entry per curvature.
+            entry per coefficient.
 
         Examples
         --------
@@ -378,7 +394,7 @@ class QuadraticBowl:
         array([[ 2.,  6.],
                [ 0., 12.]])
         """
-        return 2.0 * self.curvatures * self._point(v)
+        return 2.0 * self.coefficients * self._point(v)
 
     def formula(self, symbols: Any) -> Any:
         """The bowl as a SymPy expression in the given symbols.
@@ -386,7 +402,7 @@ class QuadraticBowl:
         Parameters
         ----------
         symbols : sequence of sympy.Symbol
-            One symbol per curvature, in order.
+            One symbol per coefficient, in order.
 
         Returns
         -------
@@ -397,7 +413,7 @@ class QuadraticBowl:
         TypeError
             If ``symbols`` is not a list or tuple of ``sympy.Symbol``.
         ValueError
-            If the number of symbols differs from the number of curvatures.
+            If the number of symbols differs from the number of coefficients.
 
         Examples
         --------
@@ -409,16 +425,16 @@ class QuadraticBowl:
 
         if isinstance(symbols, sympy.Symbol) or not isinstance(symbols, (list, tuple)):
             raise TypeError(
-                f"symbols must be a list or tuple of {self.curvatures.size} sympy.Symbol, for example "
-                f"sympy.symbols('v1:{self.curvatures.size + 1}'), got {symbols!r} (type {type(symbols).__name__})"
+                f"symbols must be a list or tuple of {self.coefficients.size} sympy.Symbol, for example "
+                f"sympy.symbols('v1:{self.coefficients.size + 1}'), got {symbols!r} (type {type(symbols).__name__})"
             )
         symbols = list(symbols)
         for position, s in enumerate(symbols):
             if not isinstance(s, sympy.Symbol):
                 raise TypeError(f"symbols[{position}] must be a sympy.Symbol, got {s!r} (type {type(s).__name__})")
-        if len(symbols) != self.curvatures.size:
-            raise ValueError(f"formula needs {self.curvatures.size} symbols, got {len(symbols)}")
-        return sum(sympy.nsimplify(c) * s**2 for c, s in zip(self.curvatures, symbols))
+        if len(symbols) != self.coefficients.size:
+            raise ValueError(f"formula needs {self.coefficients.size} symbols, got {len(symbols)}")
+        return sum(sympy.nsimplify(c) * s**2 for c, s in zip(self.coefficients, symbols))
 
     def __repr__(self) -> str:
-        return f"QuadraticBowl(curvatures={self.curvatures.tolist()})"
+        return f"QuadraticBowl(coefficients={self.coefficients.tolist()})"

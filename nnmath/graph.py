@@ -22,9 +22,7 @@ This module imports SymPy; ``import nnmath`` does not load it.
 
 from __future__ import annotations
 
-import keyword
 import math
-import numbers
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
@@ -33,6 +31,9 @@ import sympy
 from numpy.typing import ArrayLike, NDArray
 
 from . import _validate
+from ._graph_definitions import describe, read_graph, read_values
+from .activations import sigmoid as _sigmoid
+from .autograd import Value
 from .functions import ScalarFunction
 
 __all__ = [
@@ -46,6 +47,9 @@ __all__ = [
 
 
 # --- the logistic sigmoid as a SymPy function ----------------------------------------
+_Z = sympy.Symbol("z", real=True)
+
+
 class Sigmoid(sympy.Function):
     r"""The logistic sigmoid as a SymPy function, :math:`\sigma(z) = 1/(1 + e^{-z})`.
 
@@ -55,8 +59,8 @@ class Sigmoid(sympy.Function):
     :math:`\sigma'(z) = \sigma(z)(1 - \sigma(z))`, so derivatives through a
     sigmoid stay short. ``expr.rewrite(sympy.exp)`` spells it out. In a
     :class:`ComputationalGraph` definition it is written ``sigmoid(z)``.
-    Numerically (``sympy.lambdify`` with NumPy) it is evaluated as
-    :math:`e^{\min(z, 0)} / (1 + e^{-|z|})`, which never overflows.
+    Numerically (``sympy.lambdify``) it is evaluated by :data:`nnmath.sigmoid`,
+    which never overflows; its spelled-out formula is ``nnmath.sigmoid.formula``.
 
     Examples
     --------
@@ -70,6 +74,8 @@ class Sigmoid(sympy.Function):
     """
 
     nargs = 1
+    # lambdify evaluates it with nnmath.sigmoid, which never overflows
+    _imp_ = staticmethod(lambda z: _sigmoid(z))
 
     @classmethod
     def eval(cls, z: Any) -> Any:
@@ -128,7 +134,7 @@ class Sigmoid(sympy.Function):
         return s * (1 - s)
 
     def _eval_rewrite_as_exp(self, z: Any, **kwargs: Any) -> Any:
-        return 1 / (1 + sympy.exp(-z))
+        return _sigmoid.formula(_Z).xreplace({_Z: z})  # nnmath.sigmoid's formula, 1/(1 + e^(-z))
 
     def _eval_evalf(self, prec: int) -> Any:
         return self.rewrite(sympy.exp)._eval_evalf(prec)
@@ -145,13 +151,6 @@ class Sigmoid(sympy.Function):
     def _latex(self, printer: Any, exp: Any = None) -> str:
         text = rf"\sigma\left({printer._print(self.args[0])}\right)"
         return text if exp is None else rf"{text}^{{{printer._print(exp)}}}"
-
-    def _numpycode(self, printer: Any) -> str:
-        z = printer._print(self.args[0])
-        exp = printer._module_format(printer._module + ".exp")
-        minimum = printer._module_format(printer._module + ".minimum")
-        absolute = printer._module_format(printer._module + ".abs")
-        return f"({exp}({minimum}({z}, 0))/(1 + {exp}(-{absolute}({z}))))"
 
 
 class _SigmoidPrime(sympy.Function):
@@ -421,22 +420,6 @@ class PathProduct:
         return f"PathProduct({' → '.join(self.path)}: {self.product:.6g})"
 
 
-def _describe(value: Any) -> str:
-    text = repr(value)
-    return (text[:57] + "...") if len(text) > 60 else text
-
-
-def _check_name(name: Any, what: str) -> str:
-    if not isinstance(name, str):
-        raise TypeError(f"{what} must be a name (str), got {_describe(name)} (type {type(name).__name__})")
-    if not name.isidentifier() or keyword.iskeyword(name):
-        raise ValueError(
-            f"{what} {name!r} is not a valid name: use letters, digits and _, starting with a letter "
-            "(like x, w1, z_2), and no Python keyword"
-        )
-    return name
-
-
 class ComputationalGraph:
     r"""Named nodes, each computed from other nodes by a formula: a computational graph.
 
@@ -490,147 +473,23 @@ class ComputationalGraph:
     """
 
     def __init__(self, definitions: Mapping[str, Any] | Sequence[str], inputs: str | Sequence[str]) -> None:
-        names_in = self._read_inputs(inputs)
-        raw = self._read_definitions(definitions)
-        for name in raw:
-            if name in names_in:
-                raise ValueError(f"{name!r} is listed as an input and also defined by a formula; "
-                                 "it must be one or the other")
-        self._symbols: dict[str, sympy.Symbol] = {n: sympy.Symbol(n, real=True) for n in [*names_in, *raw]}
-        known = ", ".join(self._symbols)
-        local_names: dict[str, Any] = {"sigmoid": Sigmoid, "Sigmoid": Sigmoid, **self._symbols}
-        exprs: dict[str, Any] = {}
-        parents: dict[str, tuple[str, ...]] = {n: () for n in names_in}
-        order = {n: i for i, n in enumerate(self._symbols)}
-        for name, formula in raw.items():
-            expr = self._parse(name, formula, local_names)
-            unknown = sorted(s.name for s in expr.free_symbols if s.name not in self._symbols)
-            if unknown:
-                raise ValueError(
-                    f"the formula of {name!r} ({formula}) uses {unknown}, which is neither an input nor a node; "
-                    f"valid names are: {known}"
-                )
-            expr = expr.xreplace({s: self._symbols[s.name] for s in expr.free_symbols})
-            undefined = sorted({type(f).__name__ for f in expr.atoms(sympy.core.function.AppliedUndef)})
-            if undefined:
-                raise ValueError(
-                    f"the formula of {name!r} ({formula}) calls unknown function(s) {undefined}; use functions "
-                    "SymPy knows (exp, log, sin, cos, tanh, ...) or sigmoid"
-                )
-            exprs[name] = expr
-            parents[name] = tuple(sorted((s.name for s in expr.free_symbols), key=order.__getitem__))
-        self.inputs: tuple[str, ...] = names_in
-        self._exprs = exprs
-        self._parents = parents
-        self.nodes: tuple[str, ...] = self._topological_order(names_in, list(raw))
-        children: dict[str, list[str]] = {n: [] for n in self.nodes}
-        for node in self.nodes:
-            for p in parents[node]:
-                children[p].append(node)
-        self._children = {n: tuple(c) for n, c in children.items()}
-        self.outputs: tuple[str, ...] = tuple(n for n in self.nodes if n not in names_in and not self._children[n])
+        read = read_graph(definitions, inputs, {"sigmoid": Sigmoid, "Sigmoid": Sigmoid})
+        self.inputs: tuple[str, ...] = read.inputs
+        self.nodes: tuple[str, ...] = read.order
+        self._symbols = read.symbols
+        self._exprs = read.expressions
+        self._parents = read.parents
+        self._children = {n: tuple(c for c in self.nodes if n in read.parents[c]) for n in self.nodes}
+        self.outputs: tuple[str, ...] = tuple(n for n in self.nodes if n not in self.inputs and not self._children[n])
         self._local: dict[tuple[str, str], Any] = {}
         self._numeric: dict[str, Callable] = {}
         self._numeric_local: dict[tuple[str, str], Callable] = {}
         self._composed: dict[str, Any] = {}
 
-    # --- construction helpers --------------------------------------------------------
-    @staticmethod
-    def _read_inputs(inputs: Any) -> tuple[str, ...]:
-        if isinstance(inputs, str):
-            inputs = [inputs]
-        if not isinstance(inputs, (list, tuple)):
-            raise TypeError(f"inputs must be a name or a list of names like ['x', 'w'], got {_describe(inputs)}")
-        if not inputs:
-            raise ValueError("inputs must name at least one input node, got an empty list")
-        names = tuple(_check_name(n, f"inputs[{i}]") for i, n in enumerate(inputs))
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise ValueError(f"inputs must be different names, got {duplicates} more than once")
-        return names
-
-    @staticmethod
-    def _read_definitions(definitions: Any) -> dict[str, Any]:
-        if isinstance(definitions, Mapping):
-            items = list(definitions.items())
-        elif isinstance(definitions, (list, tuple)):
-            items = []
-            for i, line in enumerate(definitions):
-                if not isinstance(line, str) or line.count("=") != 1:
-                    raise ValueError(
-                        f"definitions[{i}] must be a string 'name = formula' with one '=', "
-                        f"like 'u = x**2', got {_describe(line)}"
-                    )
-                name, formula = (part.strip() for part in line.split("="))
-                items.append((name, formula))
-        else:
-            raise TypeError(
-                "definitions must be a dict like {'u': 'x**2', 'f': 'u*v'} or a list like "
-                f"['u = x**2', 'f = u*v'], got {_describe(definitions)} (type {type(definitions).__name__})"
-            )
-        if not items:
-            raise ValueError("definitions must define at least one node, got none")
-        result: dict[str, Any] = {}
-        for i, (name, formula) in enumerate(items):
-            _check_name(name, f"node name (definition {i})")
-            if name in result:
-                raise ValueError(f"node {name!r} is defined twice")
-            result[name] = formula
-        return result
-
-    @staticmethod
-    def _parse(name: str, formula: Any, local_names: dict[str, Any]) -> Any:
-        if isinstance(formula, sympy.Basic):
-            expr = formula
-        elif isinstance(formula, numbers.Real) and not isinstance(formula, bool):
-            expr = sympy.nsimplify(formula)
-        elif isinstance(formula, str):
-            try:
-                expr = sympy.sympify(formula, locals=dict(local_names), convert_xor=True)
-            except (sympy.SympifyError, SyntaxError, TypeError, AttributeError) as error:
-                raise ValueError(
-                    f"could not read the formula of {name!r}, {formula!r}; write it in Python notation, "
-                    f"like 'w*x + b' or 'sigmoid(z)' (multiplication needs *): {error}"
-                ) from None
-        else:
-            raise TypeError(
-                f"the formula of {name!r} must be a string like 'w*x + b' or a SymPy expression, "
-                f"got {_describe(formula)} (type {type(formula).__name__})"
-            )
-        if not isinstance(expr, sympy.Expr):
-            raise ValueError(f"the formula of {name!r}, {formula!r}, is not an expression with a numeric value")
-        return expr
-
-    def _topological_order(self, inputs: tuple[str, ...], defined: list[str]) -> tuple[str, ...]:
-        order = list(inputs)
-        placed = set(inputs)
-        remaining = list(defined)
-        while remaining:
-            ready = [n for n in remaining if all(p in placed for p in self._parents[n])]
-            if not ready:
-                raise ValueError(f"the definitions form a cycle: {' -> '.join(self._find_cycle(remaining))}; "
-                                 "a node cannot depend on itself, directly or through other nodes")
-            for n in ready:
-                order.append(n)
-                placed.add(n)
-            remaining = [n for n in remaining if n not in placed]
-        return tuple(order)
-
-    def _find_cycle(self, remaining: list[str]) -> list[str]:
-        # Every remaining node has a remaining parent: walk parents until a node repeats.
-        pending = set(remaining)
-        walk = [remaining[0]]
-        while True:
-            nxt = next(p for p in self._parents[walk[-1]] if p in pending)
-            if nxt in walk:
-                cycle = walk[walk.index(nxt):] + [nxt]
-                return cycle[::-1]  # in the direction of the edges
-            walk.append(nxt)
-
     # --- structure -------------------------------------------------------------------
     def _node(self, name: Any, what: str = "node") -> str:
         if not isinstance(name, str):
-            raise TypeError(f"{what} must be a node name (str), got {_describe(name)}")
+            raise TypeError(f"{what} must be a node name (str), got {describe(name)}")
         if name not in self._symbols:
             raise ValueError(f"unknown {what} {name!r}; the nodes are: {', '.join(self.nodes)}")
         return name
@@ -806,8 +665,8 @@ class ComputationalGraph:
         Examples
         --------
         >>> from nnmath.graph import ComputationalGraph
-        >>> ComputationalGraph(["z = w*x", "E = (z - t)**2"], ["x", "w", "t"]).layers()
-        [['x', 'w'], ['t', 'z'], ['E']]
+        >>> ComputationalGraph(["z = w*x", "loss = (z - t)**2"], ["x", "w", "t"]).layers()
+        [['x', 'w'], ['t', 'z'], ['loss']]
         """
         depth: dict[str, int] = {}
         for node in self.nodes:
@@ -865,20 +724,7 @@ class ComputationalGraph:
 
     # --- numbers ---------------------------------------------------------------------
     def _read_values(self, values: Any) -> dict[str, NDArray[np.float64]]:
-        if not isinstance(values, Mapping):
-            raise TypeError(f"values must be a dict of input values like {{'x': 1.0}}, got {_describe(values)}")
-        for key in values:
-            if key not in self.inputs:
-                if key in self._symbols:
-                    raise ValueError(
-                        f"{key!r} is computed by the graph ({key} = {self._exprs[key]}), so it cannot be given a "
-                        f"value; give values for the inputs only: {', '.join(self.inputs)}")
-                raise ValueError(f"unknown name {key!r} in values; the inputs are: {', '.join(self.inputs)}")
-        missing = [n for n in self.inputs if n not in values]
-        if missing:
-            raise ValueError(f"values is missing the input(s) {missing}; give a number for each of: "
-                             f"{', '.join(self.inputs)}")
-        return {n: _validate.as_array(values[n], f"values[{n!r}]") for n in self.inputs}
+        return read_values(values, self.inputs, self._exprs)
 
     def _function_of(self, name: str) -> Callable:
         if name not in self._numeric:
@@ -1229,6 +1075,8 @@ class ComputationalGraph:
 
         Each edge is used once, so shared factors (the :math:`\delta` of a
         network) are computed once and reused: this is backpropagation. The
+        sweep is :meth:`nnmath.autograd.Value.backward`, run on the graph's
+        nodes as Values that hold the local derivatives of their edges. The
         result equals :meth:`total_derivative` for every node.
 
         Parameters
@@ -1255,12 +1103,24 @@ class ComputationalGraph:
         edge_values = self._edge_values(node_values)
         shape = self._shape(node_values)
         adjoint = {n: np.zeros(shape) for n in self.nodes}  # d target / d node
-        adjoint[target] = np.ones(shape)
-        for node in reversed(self.nodes):  # from the output back to the inputs
-            for child in self._children[node]:  # every node that node feeds
-                local = edge_values[(node, child)]  # d child / d node
-                adjoint[node] = adjoint[node] + adjoint[child] * local
+        for point in np.ndindex(shape):  # one scalar graph per point
+            scalar = self._as_values(node_values, edge_values, point)
+            scalar[target].backward()  # nnmath.autograd's one backward sweep
+            for n in self.nodes:
+                adjoint[n][point] = scalar[n].grad
         return self._plain(adjoint)
+
+    def _as_values(self, node_values: Mapping[str, Any], edge_values: Mapping[tuple[str, str], Any],
+                   point: tuple[int, ...]) -> dict[str, Value]:
+        # The graph at one point as nnmath.autograd Values, each holding its edges' local derivatives.
+        shape = np.broadcast_shapes(*(np.shape(v) for v in node_values.values()))
+        nodes: dict[str, Value] = {}
+        for n in self.nodes:  # parents before children
+            parents = self._parents[n]
+            data = float(np.broadcast_to(node_values[n], shape)[point])
+            local = [float(np.broadcast_to(edge_values[(p, n)], shape)[point]) for p in parents]  # ∂n/∂p
+            nodes[n] = Value(data, n, inputs=[nodes[p] for p in parents], local=local, op=n)
+        return nodes
 
     def multiplication_counts(self, target: str, sources: str | Sequence[str] | None = None) -> dict[str, int]:
         r"""How many multiplications the derivatives of ``target`` cost: path by path, or reusing shared factors.

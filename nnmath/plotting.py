@@ -28,7 +28,9 @@ __all__ = [
     "plot_function_and_derivative",
     "plot_gradient_field",
     "plot_secants",
+    "plot_value_graph",
     "style",
+    "value_graph_alt",
 ]
 
 COLORS = {
@@ -372,6 +374,21 @@ def _node_latex(graph, node: str) -> str:
     return sympy.latex(graph.symbol(node))
 
 
+def _arrow(ax: plt.Axes, start: tuple[float, float], end: tuple[float, float], radius: float) -> None:
+    """An arrow from one node's circle to another's (``radius`` in points)."""
+    ax.annotate("", xy=end, xytext=start, zorder=2,
+                arrowprops={"arrowstyle": "-|>", "color": "0.25", "lw": 1.2, "mutation_scale": 14,
+                            "shrinkA": radius + 1, "shrinkB": radius + 2})
+
+
+def _beside(ax: plt.Axes, x: float, y: float, text: str, offset: float, **kwargs) -> None:
+    """Text centred above (``offset`` > 0, in points) or below (< 0) the point (x, y)."""
+    from matplotlib.transforms import offset_copy
+
+    shifted = offset_copy(ax.transData, fig=ax.figure, y=offset, units="points")
+    ax.text(x, y, text, ha="center", va="bottom" if offset > 0 else "top", transform=shifted, zorder=6, **kwargs)
+
+
 def plot_computational_graph(
     graph,
     ax: plt.Axes | None = None,
@@ -516,9 +533,7 @@ def plot_computational_graph(
 
     # edges as arrows, clipped at the node circles
     for parent, child in graph.edges:
-        ax.annotate("", xy=pos[child], xytext=pos[parent], zorder=2,
-                    arrowprops={"arrowstyle": "-|>", "color": "0.25", "lw": 1.2, "mutation_scale": 14,
-                                "shrinkA": radius + 1, "shrinkB": radius + 2})
+        _arrow(ax, pos[parent], pos[child], radius)
     if edge_labels is not None:
         labels = ({e: "$" + short_latex(graph.local_derivative(*e)) + "$" for e in graph.edges}
                   if edge_labels == "derivatives" else edge_labels)
@@ -538,13 +553,181 @@ def plot_computational_graph(
         ax.text(x, y, text if text is not None else f"${_node_latex(graph, node)}$", ha="center",
                 va="center", fontsize=12, zorder=6)
         if show_definitions and not is_input:
-            below = offset_copy(ax.transData, fig=ax.figure, y=-(radius + 3), units="points")
-            ax.text(x, y, f"${_node_latex(graph, node)} = {sympy.latex(graph.expression(node))}$",
-                    ha="center", va="top", fontsize=9, transform=below, zorder=6)
+            _beside(ax, x, y, f"${_node_latex(graph, node)} = {sympy.latex(graph.expression(node))}$",
+                    -(radius + 3), fontsize=9)
         if node_values is not None and node in node_values:
-            above = offset_copy(ax.transData, fig=ax.figure, y=radius + 3, units="points")
-            ax.text(x, y, f"{float(node_values[node]):.4g}", ha="center", va="bottom", fontsize=9,
-                    color="0.2", transform=above, zorder=6)
+            _beside(ax, x, y, f"{float(node_values[node]):.4g}", radius + 3, fontsize=9, color="0.2")
     if handles:
         ax.legend(handles=handles, loc=legend_loc, fontsize=10, frameon=True, framealpha=0.9)
+    return ax
+
+
+# --- the graph of an nnmath.autograd.Value ------------------------------------------------
+_OP_TEXT = {"+": "$+$", "-": "$-$", "neg": "$-$", "/": r"$\div$", "*": r"$\times$", "exp": r"$\exp$",
+            "log": r"$\log$", "tanh": r"$\tanh$", "sigmoid": r"$\sigma$", "relu": r"$\mathrm{ReLU}$"}
+
+
+def _value_text(node) -> str:
+    if node.label:
+        return node.label if node.label.startswith("$") else f"${_latex_name(node.label)}$"
+    if node.op.startswith("x**"):
+        return rf"$(\cdot)^{{{node.op[3:]}}}$"
+    return _OP_TEXT.get(node.op, node.op)
+
+
+def _latex_name(name: str) -> str:
+    head = name.rstrip("0123456789")  # z1 -> z_{1}, like the chapters' symbols
+    return f"{head}_{{{name[len(head):]}}}" if head and head != name else name
+
+
+def _drawn_nodes(output) -> list:
+    """The nodes of ``output``'s graph that are drawn: all but the unlabelled leaves (constants)."""
+    from .autograd import Value
+
+    if not isinstance(output, Value):
+        raise TypeError(f"output must be an nnmath.autograd.Value, got {output!r} (type {type(output).__name__})")
+    return [n for n in output.nodes() if n.inputs or n.label]
+
+
+def value_graph_alt(output) -> str:
+    """Alt text for :func:`plot_value_graph`: what the drawing shows, naming the inputs and the output.
+
+    See the chapter :ref:`chapter-automatic-differentiation`.
+
+    Parameters
+    ----------
+    output : nnmath.autograd.Value
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    TypeError
+        If ``output`` is not a Value.
+
+    Examples
+    --------
+    >>> from nnmath.autograd import Value
+    >>> from nnmath.plotting import value_graph_alt
+    >>> x, w = Value(2.0, "x"), Value(0.5, "w")
+    >>> print(value_graph_alt((w * x).tanh())[:75])
+    A computational graph from the inputs w and x through a multiplication to t
+    """
+    nodes = _drawn_nodes(output)
+    leaves = [n.label for n in nodes if not n.inputs]
+    names = {"+": "an addition", "-": "a subtraction", "neg": "a negation", "/": "a division",
+             "*": "a multiplication", "exp": "exp", "log": "log", "tanh": "tanh",
+             "sigmoid": "a sigmoid", "relu": "a ReLU"}
+    steps = [n.label or names.get(n.op, f"the power {n.op[1:]}" if n.op.startswith("x**") else n.op)
+             for n in nodes if n.inputs]
+    inputs = leaves[0] if len(leaves) == 1 else ", ".join(leaves[:-1]) + " and " + leaves[-1]
+    middle = "" if len(steps) < 2 else " through " + ", ".join(steps[:-1])
+    return (f"A computational graph from the input{'s' if len(leaves) > 1 else ''} {inputs}{middle} to "
+            f"{steps[-1] if steps else inputs}, drawn left to right; each node shows its value above it and "
+            "the gradient of the output with respect to it below.")
+
+
+def plot_value_graph(output, *, ax: plt.Axes | None = None, show_grad: bool = True, show_local: bool = False,
+                     highlight: Sequence = (), digits: int = 4) -> plt.Axes:
+    r"""Draw the graph of an :class:`nnmath.autograd.Value`: its value above each node, its gradient below.
+
+    Nodes are placed from the inputs (left) to ``output`` (right), each one
+    column after its deepest input. A node shows its ``label`` if it has one
+    (``"z1"`` is written :math:`z_1`), otherwise its operation. Leaves without
+    a label are the constants of the expression: they are not drawn, and the
+    operation they feed stands for them. Inputs are shaded. After
+    ``output.backward()`` each node's ``grad``,
+    :math:`\partial\,\text{output}/\partial\,\text{node}`, is written below it
+    in vermillion (the value is above it, in black). :func:`value_graph_alt` gives matching alt text. See the
+    chapter :ref:`chapter-automatic-differentiation`.
+
+    Parameters
+    ----------
+    output : nnmath.autograd.Value
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure in the book's style if omitted.
+    show_grad : bool
+        Write the gradients below the nodes.
+    show_local : bool
+        Write each edge's local derivative at its middle.
+    highlight : sequence of Value
+        Nodes drawn with a thick blue outline (for example a node used twice).
+    digits : int
+        Significant digits of the numbers.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    TypeError
+        If ``output`` is not a Value, or ``digits`` is not a whole number from 1 to 17.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from nnmath.autograd import Value
+    >>> from nnmath.plotting import plot_value_graph
+    >>> x = Value(3.0, "x")
+    >>> y = x * x + 1
+    >>> y.backward()
+    >>> ax = plot_value_graph(y)
+    >>> sorted(t.get_text() for t in ax.texts if t.get_text())
+    ['$+$', '$\\times$', '$x$', '1', '1', '10', '3', '6', '9']
+    >>> plt.close(ax.figure)
+    """
+    nodes = _drawn_nodes(output)
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise TypeError(f"digits must be a whole number from 1 to 17, got {digits!r}")
+    drawn = {id(n) for n in nodes}
+    depth: dict[int, int] = {}
+    for n in nodes:  # parents first
+        ins = [depth[id(p)] for p in n.inputs if id(p) in drawn]
+        depth[id(n)] = 1 + max(ins) if ins else 0
+    children: dict[int, list[int]] = {}
+    for n in nodes:
+        for p in n.inputs:
+            children.setdefault(id(p), []).append(depth[id(n)])
+    for n in nodes:  # an input sits just before the first node that uses it
+        if not n.inputs and id(n) in children:
+            depth[id(n)] = max(0, min(children[id(n)]) - 1)
+    columns: dict[int, list] = {}
+    for n in nodes:
+        columns.setdefault(depth[id(n)], []).append(n)
+    pos = {}
+    for d, column in columns.items():
+        for i, n in enumerate(column):
+            pos[id(n)] = (float(d), (len(column) - 1) / 2 - i)
+
+    ax = _axes(ax)
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
+    ax.set_ylim(min(ys) - 0.8, max(ys) + 0.8)
+    ax.set_axis_off()
+    size = 900.0
+    radius = np.sqrt(size) / 2
+    marked = {id(n) for n in highlight}
+    for n in nodes:
+        for p, local in zip(n.inputs, n.local):
+            if id(p) not in drawn:
+                continue
+            _arrow(ax, pos[id(p)], pos[id(n)], radius)
+            if show_local:
+                (x0, y0), (x1, y1) = pos[id(p)], pos[id(n)]
+                ax.text((x0 + x1) / 2, (y0 + y1) / 2, f"{local:.{digits}g}", ha="center", va="center",
+                        fontsize=8, color=COLORS["blue"], zorder=4,
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
+    for n in nodes:
+        x, y = pos[id(n)]
+        ax.scatter([x], [y], s=size, facecolor="0.88" if not n.inputs else "white",
+                   edgecolor=COLORS["blue"] if id(n) in marked else "black",
+                   linewidths=3.0 if id(n) in marked else 1.2, zorder=5)
+        ax.text(x, y, _value_text(n), ha="center", va="center", fontsize=10, zorder=6)
+        _beside(ax, x, y, f"{n.data:.{digits}g}", radius + 2, fontsize=8.5, color="0.15")
+        if show_grad:
+            _beside(ax, x, y, f"{n.grad:.{digits}g}", -(radius + 2), fontsize=8.5, color=COLORS["vermillion"])
     return ax

@@ -102,12 +102,12 @@ class _Problem:
     optimum: NDArray[np.float64]
     best: float
     maximise: bool
-    curvature: float  # the largest c_i: descent on c x^2 converges iff eta < 1/c
+    coefficient: float  # the largest c_i (curvature f'' = 2c): descent on c x^2 converges iff eta < 1/c
     x0: NDArray[np.float64]
     threshold_text: str
 
 
-def _quadratic_curvature(function: ScalarFunction) -> float | None:
+def _quadratic_coefficient(function: ScalarFunction) -> float | None:
     """c if ``function`` is c x^2 (checked at three points), else None."""
     c = float(function(1.0))
     points = np.array([-2.0, 0.5, 3.0])
@@ -130,12 +130,12 @@ def _problem(problem: Any) -> _Problem:
             optimum=np.array(3.0),
             best=8.0,
             maximise=True,
-            curvature=2.0,
+            coefficient=2.0,
             x0=np.array(0.0),
-            threshold_text="threshold η = 1/2 (curvature of -P is 2·2)",
+            threshold_text="threshold η = 2/f'' = 1/2 (f'' of -P is 4)",
         )
     if isinstance(problem, ScalarFunction):
-        c = _quadratic_curvature(problem)
+        c = _quadratic_coefficient(problem)
         if c is not None:
             return _Problem(
                 title=f"f(x) = {c:g}x²",
@@ -146,17 +146,17 @@ def _problem(problem: Any) -> _Problem:
                 optimum=np.array(0.0),
                 best=0.0,
                 maximise=False,
-                curvature=c,
+                coefficient=c,
                 x0=np.array(1.0),
-                threshold_text=f"threshold η = 1/c = {1 / c:.4g}",
+                threshold_text=f"threshold η = 2/f'' = 1/c = {1 / c:.4g}",
             )
     if isinstance(problem, QuadraticBowl):
-        if problem.curvatures.size != 2:
+        if problem.coefficients.size != 2:
             raise ValueError(
-                f"problem must be a two-variable QuadraticBowl (two curvatures) to be drawn, "
-                f"got {problem.curvatures.size} curvatures"
+                f"problem must be a two-variable QuadraticBowl (two coefficients) to be drawn, "
+                f"got {problem.coefficients.size} coefficients"
             )
-        c = problem.curvatures
+        c = problem.coefficients
         return _Problem(
             title=f"f(v) = {c[0]:g}v₁² + {c[1]:g}v₂²",
             ylabel="f(v)",
@@ -166,9 +166,9 @@ def _problem(problem: Any) -> _Problem:
             optimum=np.zeros(2),
             best=0.0,
             maximise=False,
-            curvature=float(c.max()),
+            coefficient=float(c.max()),
             x0=np.array([-2.0, 1.0]),
-            threshold_text=f"threshold η = 1/max(c) = {1 / c.max():.4g}",
+            threshold_text=f"threshold η = 2/max f'' = 1/max(c) = {1 / c.max():.4g}",
         )
     raise TypeError(
         "problem must be nnmath.profit, a quadratic nnmath.quadratic(c) or a two-variable "
@@ -182,7 +182,7 @@ def stability_threshold(problem: Any) -> float:
     See the chapter :ref:`chapter-gradient-descent`.
 
     For :math:`c x^2` the update :math:`x_{k+1} = (1 - 2\eta c) x_k` shrinks
-    exactly when :math:`\eta < 1/c`; for the bowl the largest curvature decides;
+    exactly when :math:`\eta < 1/c = 2/f''`; for the bowl the largest coefficient (curvature) decides;
     for the profit function (descent on :math:`-P = 2x^2 - \dots`) it is 1/2.
 
     Parameters
@@ -201,7 +201,7 @@ def stability_threshold(problem: Any) -> float:
     >>> stability_threshold(nnmath.quadratic(4.0)), stability_threshold(nnmath.profit)
     (0.25, 0.5)
     """
-    return 1.0 / _problem(problem).curvature
+    return 1.0 / _problem(problem).coefficient
 
 
 def default_learning_rates(problem: Any) -> list[float]:
@@ -440,7 +440,7 @@ def descent_frame(
         gap=gap,
         status=status,
         diverged_at=diverged_at,
-        threshold=1.0 / spec.curvature,
+        threshold=1.0 / spec.coefficient,
         label=label,
     )
 
@@ -477,7 +477,7 @@ class _DescentPainter(Painter):
             span = max(1.25 * float(np.max(np.abs(start))), 1.0)
             g = np.linspace(-span, span, 81)
             V1, V2 = np.meshgrid(g, g)
-            c = problem.curvatures
+            c = problem.coefficients
             F = c[0] * V1**2 + c[1] * V2**2
             levels = np.geomspace(F.max() / 300, F.max(), 9)
             ax.contour(V1, V2, F, levels=levels, colors="0.6", linewidths=0.8)
@@ -668,7 +668,7 @@ def learning_rate_widget(
     spec = _problem(problem)
     n = _validate.whole_number(steps, "steps", minimum=2)
     d = check_dpi(dpi)
-    threshold = 1.0 / spec.curvature
+    threshold = 1.0 / spec.coefficient
     if mode == "static":
         rates = learning_rate_list(default_learning_rates(problem) if learning_rates is None else learning_rates)
         frames = [descent_frame(problem, r, n, x0=x0) for r in rates]

@@ -223,3 +223,77 @@ def test_spirals_bad_arguments(changes, error, words):
     with pytest.raises(error) as info:
         spirals(**arguments)
     assert words in str(info.value)
+
+
+# --- split ----------------------------------------------------------------------------------
+from nnmath.datasets import split  # noqa: E402
+
+
+@given(n=st.integers(3, 80), validation=st.floats(0.0, 0.45), test=st.floats(0.0, 0.45), seed=st.integers(0, 99))
+def test_split_is_a_partition_with_the_rounded_sizes(n, validation, test, seed):
+    X = np.arange(2.0 * n).reshape(n, 2)
+    T = np.arange(n) % 3
+    n_val, n_test = round(validation * n), round(test * n)
+    if (validation > 0 and n_val == 0) or (test > 0 and n_test == 0) or n_val + n_test == 0:
+        with pytest.raises(ValueError):
+            split(X, T, validation=validation, test=test, rng=seed)
+        return
+    parts = split(X, T, validation=validation, test=test, rng=seed)
+    present = [p for p in parts if p is not None]
+    rows = np.concatenate([p.indices for p in present])
+    np.testing.assert_array_equal(np.sort(rows), np.arange(n))  # every sample exactly once
+    assert (parts.validation is None) == (n_val == 0) and (parts.test is None) == (n_test == 0)
+    assert len(parts.train.indices) == n - n_val - n_test
+    for p in present:
+        assert np.all(np.diff(p.indices) > 0)  # original order kept
+        np.testing.assert_array_equal(p.X, X[p.indices])
+        np.testing.assert_array_equal(p.T, T[p.indices])
+        assert p.T.dtype == T.dtype
+
+
+def test_split_is_reproducible_and_depends_on_the_seed():
+    X, labels = spirals(50, rng=0)
+    a = split(X, labels, validation=0.3, rng=4)
+    b = split(X, labels, validation=0.3, rng=np.random.default_rng(4))
+    c = split(X, labels, validation=0.3, rng=5)
+    np.testing.assert_array_equal(a.validation.indices, b.validation.indices)
+    assert not np.array_equal(a.validation.indices, c.validation.indices)
+
+
+def test_split_is_uniform_over_the_samples():
+    """Each sample is held out with probability validation: 2000 splits of 10 samples."""
+    X = np.zeros((10, 1))
+    counts = np.zeros(10)
+    generator = np.random.default_rng(0)
+    for _ in range(2000):
+        counts[split(X, np.arange(10), validation=0.3, rng=generator).validation.indices] += 1
+    # Binomial(2000, 0.3): standard deviation sqrt(2000 * 0.3 * 0.7) = 20.5; 5 of them is 103.
+    assert np.all(np.abs(counts - 600) < 103), counts
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"validation": 1.0}, ValueError, "validation must be a fraction"),
+        ({"validation": -0.1}, ValueError, "validation must be a fraction"),
+        ({"test": 1.5}, ValueError, "test must be a fraction"),
+        ({"validation": "0.2"}, TypeError, "validation must be a real number"),
+        ({"validation": 0.6, "test": 0.4}, ValueError, "validation \\+ test must be below 1"),
+        ({"validation": 0.0}, ValueError, "nothing is held out"),
+        ({"validation": 0.01}, ValueError, "validation=0.01 of 10 samples rounds to 0"),
+        ({"validation": 0.5, "test": 0.46}, ValueError, "leave none to train on"),
+        ({"rng": "seed"}, TypeError, "rng must be"),
+    ],
+)
+def test_split_errors_name_the_argument(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        split(np.zeros((10, 2)), np.zeros(10), **kwargs)
+
+
+def test_split_checks_X_and_T():
+    with pytest.raises(ValueError, match="X must have 2 dimension"):
+        split(np.zeros(10), np.zeros(10))
+    with pytest.raises(ValueError, match="T must have one row per sample of X \\(10 rows\\), got shape \\(9,\\)"):
+        split(np.zeros((10, 2)), np.zeros(9))
+    with pytest.raises(TypeError, match="T must be an array"):
+        split(np.zeros((10, 2)), None)

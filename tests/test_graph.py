@@ -493,3 +493,30 @@ def test_short_latex_writes_sigma_prime_and_leaves_other_expressions_alone():
     assert short_latex(g.local_derivative("z1", "a1")) == r"\sigma'\left(z_{1}\right)"
     assert short_latex(g.local_derivative("a2", "E")) == sympy.latex(g.symbol("a2") - g.symbol("t"))
     assert short_latex(sympy.sin(X)) == sympy.latex(sympy.sin(X))
+
+
+# --- one engine ---------------------------------------------------------------------------------
+def test_backward_runs_the_autograd_engine_once_per_point(monkeypatch):
+    from nnmath import autograd
+
+    calls = []
+    original = autograd.Value.backward
+
+    def counting(self):
+        calls.append(self.label)
+        return original(self)
+
+    monkeypatch.setattr(autograd.Value, "backward", counting)
+    xs = np.array([0.5, 1.0, 2.0])
+    result = diamond().backward("f", {"x": xs})
+    assert calls == ["f", "f", "f"]
+    np.testing.assert_allclose(result["x"], 2 * xs * np.sin(xs) + xs**2 * np.cos(xs), rtol=1e-12)
+
+
+def test_sympy_sigmoid_is_evaluated_by_nnmath_sigmoid(monkeypatch):
+    import nnmath.graph as graph_module
+
+    seen = []
+    monkeypatch.setattr(graph_module.Sigmoid, "_imp_", staticmethod(lambda z: seen.append(z) or 0.25))
+    z = sympy.Symbol("z", real=True)
+    assert sympy.lambdify(z, Sigmoid(z), "numpy")(3.0) == 0.25 and seen == [3.0]

@@ -179,8 +179,8 @@ def test_quadratic_value_derivative_and_formula_agree(c):
 
 
 @pytest.mark.parametrize("c, error", [(0.0, ValueError), (-1.0, ValueError), (float("inf"), ValueError), ("1", TypeError)])
-def test_quadratic_rejects_bad_curvatures(c, error):
-    with pytest.raises(error, match="curvature"):
+def test_quadratic_rejects_bad_coefficients(c, error):
+    with pytest.raises(error, match="coefficient"):
         nnmath.quadratic(c)
 
 
@@ -197,10 +197,23 @@ def test_quadratic_bowl_value_gradient_and_formula():
     assert sympy.simplify(bowl.formula([a, b]) - (a**2 + 3 * b**2)) == 0
 
 
+def test_quadratic_bowl_curvatures_are_the_second_derivatives():
+    """The coefficients are c_i; the curvatures are d^2 f / dv_i^2 = 2 c_i, derived by SymPy."""
+    import sympy
+
+    bowl = nnmath.QuadraticBowl([1.0, 3.0])
+    np.testing.assert_array_equal(bowl.coefficients, [1.0, 3.0])
+    a, b = sympy.symbols("a b", real=True)
+    f = bowl.formula([a, b])
+    second = [float(sympy.diff(f, s, 2)) for s in (a, b)]
+    np.testing.assert_array_equal(bowl.curvatures, second)  # small integers: exact
+    assert repr(bowl) == "QuadraticBowl(coefficients=[1.0, 3.0])"
+
+
 def test_quadratic_bowl_errors():
     import sympy
 
-    with pytest.raises(ValueError, match="curvatures"):
+    with pytest.raises(ValueError, match="coefficients must all be greater than 0"):
         nnmath.QuadraticBowl([1.0, 0.0])
     with pytest.raises(ValueError, match=r"\bv\b"):
         nnmath.QuadraticBowl([1.0, 3.0])([1.0, 2.0, 3.0])

@@ -172,3 +172,81 @@ def test_bad_arguments_are_explained(kwargs, error, fragment):
 def test_graph_must_be_a_computational_graph():
     with pytest.raises(TypeError, match="graph must be an nnmath.graph.ComputationalGraph"):
         plot_computational_graph({"u": "x**2"})
+
+
+# --- plot_value_graph: the graph of an nnmath.autograd.Value -------------------------------------------
+from nnmath.autograd import Value  # noqa: E402
+from nnmath.plotting import plot_value_graph, value_graph_alt  # noqa: E402
+
+
+def value_cascade():
+    x, w, b, t = Value(2.0, "x"), Value(0.5, "w1"), Value(-0.5, "b1"), Value(1.0, "t")
+    z = w * x + b
+    z.label = "z1"
+    a = z.sigmoid()
+    E = 0.5 * (a - t) ** 2
+    E.label = "E"
+    return E, {"x": x, "w1": w, "b1": b, "t": t, "z1": z, "a": a}
+
+
+def texts(ax):
+    return [t.get_text() for t in ax.texts if t.get_text()]
+
+
+def test_value_graph_shows_every_drawn_node_with_its_value_and_gradient():
+    E, nodes = value_cascade()
+    E.backward()
+    ax = plot_value_graph(E, digits=4)
+    ax.figure.canvas.draw()  # renders the mathtext labels: an unknown symbol would raise here
+    shown = texts(ax)
+    for node in nodes.values():
+        assert f"{node.data:.4g}" in shown and f"{node.grad:.4g}" in shown
+    assert "$z_{1}$" in shown and "$w_{1}$" in shown and r"$\sigma$" in shown and "$(\\cdot)^{2}$" in shown
+    # the constants 0.5 (the factor) are not nodes: 4 inputs + *, z1, sigmoid, -, square, E
+    assert len(ax.collections) == 10
+
+
+def test_every_operation_has_a_drawable_label():
+    x = Value(1.5, "x")
+    out = ((x + 1) - x * 2 / (-x)) ** 3
+    out = out.exp().log().tanh().sigmoid().relu()
+    out.backward()
+    ax = plot_value_graph(out, show_local=True, highlight=[x])
+    ax.figure.canvas.draw()
+    assert any(c.get_linewidths()[0] == 3.0 for c in ax.collections)  # the highlighted node
+    plt.close(ax.figure)
+
+
+def test_inputs_sit_left_of_the_output():
+    E, _ = value_cascade()
+    ax = plot_value_graph(E)
+    centres = [c.get_offsets()[0] for c in ax.collections]
+    assert centres[-1][0] == max(c[0] for c in centres)  # the output is drawn last, rightmost
+
+
+def test_value_graph_draws_on_the_axes_it_is_given():
+    fig, ax = plt.subplots()
+    assert plot_value_graph(value_cascade()[0], ax=ax) is ax
+
+
+def test_value_graph_alt_names_inputs_and_output():
+    E, _ = value_cascade()
+    alt = value_graph_alt(E)
+    assert alt.startswith("A computational graph from the inputs w1, x, b1 and t through ")
+    assert "z1" in alt and " to E, drawn left to right" in alt and "gradient" in alt
+    assert value_graph_alt(Value(1.0, "x")).startswith("A computational graph from the input x to x")
+
+
+def test_value_graph_bad_arguments():
+    with pytest.raises(TypeError, match="output must be an nnmath.autograd.Value"):
+        plot_value_graph(1.0)
+    with pytest.raises(TypeError, match="digits must be a whole number"):
+        plot_value_graph(Value(1.0), digits=0)
+    with pytest.raises(TypeError, match="output must be an nnmath.autograd.Value"):
+        value_graph_alt("E")
+
+
+def test_value_graph_leaves_rcparams_unchanged():
+    before = dict(mpl.rcParams)
+    plot_value_graph(value_cascade()[0])
+    assert dict(mpl.rcParams) == before

@@ -152,8 +152,8 @@ SCALAR_ARGUMENTS = {
     "slope": lambda v: nnmath.LeakyReLU(v),
     "tolerance": lambda v: nnmath.check_gradient(np.sum, np.ones_like, [1.0], tolerance=v),
     "n_classes": lambda v: nnmath.one_hot([0], v),
-    "curvature": lambda v: nnmath.quadratic(v),
-    "seed": lambda v: nnmath.MLP([2, 1], ["identity"], rng=v),
+    "coefficient": lambda v: nnmath.quadratic(v),
+    "rng": lambda v: nnmath.MLP([2, 1], ["identity"], rng=v),
     "x": lambda v: nnmath.difference_errors(np.sin, np.cos, v, [1e-3]),
 }
 

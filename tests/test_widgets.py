@@ -231,3 +231,15 @@ def test_a_live_widget_over_two_controls_recomputes_from_both():
 def test_bad_arguments_are_named(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_threshold_is_two_over_the_curvature():
+    """eta < 2/f'' with f'' = 2c: the threshold uses the coefficient c, not the curvature 2c."""
+    import sympy
+
+    v = sympy.Symbol("v")
+    for c in (0.5, 3.0):
+        curvature = float(sympy.diff(nnmath.quadratic(c).formula(v), v, 2))
+        assert stability_threshold(nnmath.quadratic(c)) == pytest.approx(2.0 / curvature, rel=1e-15)
+    bowl = nnmath.QuadraticBowl([1.0, 4.0])
+    assert stability_threshold(bowl) == pytest.approx(2.0 / bowl.curvatures.max(), rel=1e-15)
