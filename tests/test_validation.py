@@ -167,8 +167,8 @@ def test_booleans_are_not_accepted_as_numbers(argument, value):
 
 
 NON_NUMBERS = {"string": "1", "None": None, "complex": 1 + 1j, "list": [0.5]}
-# h=None and seed=None are documented defaults (the default step, fresh entropy).
-SCALAR_CASES = [(a, k) for a in SCALAR_ARGUMENTS for k in NON_NUMBERS if not (k == "None" and a in ("h", "seed"))]
+# h=None and rng=None are documented defaults (the default step, fresh entropy).
+SCALAR_CASES = [(a, k) for a in SCALAR_ARGUMENTS for k in NON_NUMBERS if not (k == "None" and a in ("h", "rng"))]
 
 
 @pytest.mark.parametrize("argument, kind", SCALAR_CASES)
