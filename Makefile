@@ -1,5 +1,5 @@
 # Quick start:  make book   (build the book into _build/html)
-#               make test   (unit tests, every page as a notebook, the strict build)
+#               make test   (unit tests, the strict build executing every page, the page checks, browsers)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -15,8 +15,8 @@ VSTAMP      := _vendor/.installed
 
 help:
 	@echo "make book   build the book into _build/html (creates .venv on first use)"
-	@echo "make test   run every test: unit tests, each page as a notebook, the strict build"
-	@echo "make unit   only the unit tests;  make pages   only the page executions"
+	@echo "make test   run every test: unit tests, the strict build (every page executed once), page checks, browsers, PDF"
+	@echo "make unit   only the unit tests and doctests (what a bare pytest runs);  make pages   the strict build and the page checks"
 	@echo "make pdf    the whole book as one PDF, _build/pdf/book.pdf (needs Debian's chromium)"
 	@echo "make clean  remove _build and .venv"
 
@@ -52,14 +52,16 @@ pdf: $(STAMP) $(VSTAMP)
 	$(BIN)/jupyter-book build . --builder singlehtml -W -n --keep-going
 	$(BIN)/python _ext/print_pdf.py _build/singlehtml/index.html _build/pdf/book.pdf
 
+# Everything: -m "" lifts pyproject.toml's default "not pages and not build".
+# The strict build runs once and executes every page; the page checks read its notebooks.
 test: $(STAMP) $(VSTAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "" --durations=15
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -m "not pages and not build"
+	$(BIN)/python -m pytest --durations=15
 
-pages: $(STAMP)
-	$(BIN)/python -m pytest -m pages
+pages: $(STAMP) $(VSTAMP)
+	$(BIN)/python -m pytest -m pages --durations=15
 
 clean:
 	rm -rf _build _vendor $(VENV) .pytest_cache .hypothesis

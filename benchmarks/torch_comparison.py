@@ -31,7 +31,7 @@ CASES = [
 
 def setup(sizes: list[int], n_samples: int, seed: int = 0):
     rng = np.random.default_rng(seed)
-    net = nnmath.MLP(sizes, ["relu"] * (len(sizes) - 2) + ["softmax"], seed=rng, init="he")
+    net = nnmath.MLP(sizes, ["relu"] * (len(sizes) - 2) + ["softmax"], rng=rng, init="he")
     X = rng.normal(size=(n_samples, sizes[0]))
     labels = rng.integers(0, sizes[-1], size=n_samples)
     return net, X, labels, nnmath.one_hot(labels, sizes[-1])

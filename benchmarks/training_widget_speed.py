@@ -39,7 +39,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20, help="learning rates to move the slider through")
     args = parser.parse_args()
     X, labels = nnmath.datasets.spirals(100, n_classes=3, noise=0.1, rng=0)
-    box = training_widget(X, labels, mode="live", seed=1)
+    box = training_widget(X, labels, mode="live", rng=1)
     rates = np.round(np.geomspace(0.01, 10.0, args.repeats), 6)
     rows = {
         "learning rate": time_updates(box, box.slider, rates),
@@ -49,7 +49,7 @@ def main() -> None:
     train_only = []
     for eta in rates[:10]:
         start = time.perf_counter()
-        training_frame(X, labels, learning_rate=float(eta), seed=1)
+        training_frame(X, labels, learning_rate=float(eta), rng=1)
         train_only.append(time.perf_counter() - start)
     print(f"{'live update of':24s} {'median ms':>10s} {'p95 ms':>8s} {'n':>4s}")
     every = []

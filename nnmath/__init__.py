@@ -1,8 +1,16 @@
 """nnmath: the mathematics inside neural networks, in small, tested NumPy code.
 
 The companion package of the book. Every public name is listed in ``__all__``;
-importing the package loads NumPy only (SymPy is loaded by ``nnmath.symbolic`` and
-``nnmath.exercises``, matplotlib by ``nnmath.plotting``) and changes no global state.
+importing the package loads NumPy only and changes no global state. The
+submodules that need more are imported on first use, as attributes
+(``nnmath.symbolic`` works after ``import nnmath``):
+
+* SymPy is loaded by ``nnmath.symbolic``, ``nnmath.exercises`` and
+  ``nnmath.graph`` when they are imported (and by an activation's
+  ``.formula`` when it is called);
+* matplotlib by ``nnmath.plotting``, and by ``nnmath.widgets`` and
+  ``nnmath.timing`` only when they draw (``nnmath.widgets`` needs ipywidgets
+  when a widget is built).
 """
 
 from .activations import (
@@ -88,8 +96,11 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):  # submodules that load SymPy or matplotlib, imported on first use
-    if name in ("symbolic", "plotting", "exercises", "graph", "timing"):
+_LAZY = ("symbolic", "plotting", "exercises", "graph", "timing", "widgets")
+
+
+def __getattr__(name: str):  # submodules that load SymPy, matplotlib or ipywidgets, imported on first use
+    if name in _LAZY:
         import importlib
 
         return importlib.import_module(f".{name}", __name__)

@@ -31,6 +31,8 @@ __all__ = [
     "sigmoid",
     "softmax",
     "softmax_jacobian",
+    "Softmax",
+    "SOFTMAX",
     "log_softmax",
     "tanh",
 ]
@@ -281,14 +283,26 @@ def log_softmax(z: ArrayLike) -> NDArray[np.float64]:
     >>> nnmath.log_softmax([0.0, 1000.0])
     array([-1000.,     0.])
     """
-    return _log_softmax(_validate.as_array(z, "z", ndim=(1, 2)))
+    return _softmax_and_log(_validate.as_array(z, "z", ndim=(1, 2)))[1]
 
 
-def _log_softmax(z: NDArray[np.float64]) -> NDArray[np.float64]:
-    """log_softmax of a checked float64 array (used inside the package)."""
+def _softmax_and_log(z: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    r"""softmax and log softmax over the last axis of a checked float64 array.
+
+    The package's one softmax computation (:func:`softmax`, :func:`log_softmax`
+    and the softmax output layer call it). With :math:`s = z - \max_j z_j`,
+
+    .. math:: p_i = \frac{e^{s_i}}{\sum_j e^{s_j}}, \qquad \log p_i = s_i - \log \sum_j e^{s_j}.
+
+    Subtracting the largest logit changes neither and keeps every exponential
+    at most 1, so logits like 1000 do not overflow, and the log is never taken
+    of a probability that rounded to 0.
+    """
     with np.errstate(over="ignore"):  # a spread beyond 1.8e308 gives -inf, whose exp is 0
         shifted = z - z.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    e = np.exp(shifted)
+    total = e.sum(axis=-1, keepdims=True)
+    return e / total, shifted - np.log(total)
 
 
 def softmax(z: ArrayLike) -> NDArray[np.float64]:
@@ -322,38 +336,7 @@ def softmax(z: ArrayLike) -> NDArray[np.float64]:
     >>> nnmath.softmax([1000.0, 1000.0])
     array([0.5, 0.5])
     """
-    return _softmax(_validate.as_array(z, "z", ndim=(1, 2)))
-
-
-def _row_max(z: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The largest entry of each row of a 2-D array, shape (n_rows, 1).
-
-    With few columns, a running maximum over the columns is several times
-    faster than ``z.max(axis=1)``, whose per-row reduction dominates a small
-    network's softmax; both give the same numbers.
-    """
-    if z.shape[1] > 16:
-        return z.max(axis=1, keepdims=True)
-    m = z[:, :1].copy()
-    for j in range(1, z.shape[1]):
-        np.maximum(m, z[:, j : j + 1], out=m)
-    return m
-
-
-def _softmax_and_log(z: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """softmax and log_softmax of a checked 2-D float64 array from one set of exponentials."""
-    with np.errstate(over="ignore"):  # a spread beyond 1.8e308 gives -inf, whose exp is 0
-        shifted = z - _row_max(z)
-    e = np.exp(shifted)
-    total = (e @ np.ones(z.shape[1]))[:, None]  # row sums; a matrix product is faster than sum(axis=1)
-    return e / total, shifted - np.log(total)
-
-
-def _softmax(z: NDArray[np.float64]) -> NDArray[np.float64]:
-    """softmax of a checked float64 array (used inside the package)."""
-    with np.errstate(over="ignore"):  # a spread beyond 1.8e308 gives -inf, whose exp is 0
-        e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    return _softmax_and_log(_validate.as_array(z, "z", ndim=(1, 2)))[0]
 
 
 def softmax_jacobian(z: ArrayLike) -> NDArray[np.float64]:
@@ -391,6 +374,94 @@ def softmax_jacobian(z: ArrayLike) -> NDArray[np.float64]:
     z = _validate.as_array(z, "z", ndim=1)
     p = softmax(z)
     return np.diag(p) - np.outer(p, p)
+
+
+class Softmax:
+    r"""Softmax as the output layer of a network: its value, and the chain rule through it.
+
+    See the chapter :ref:`chapter-activations`.
+
+    Softmax mixes a whole row (every :math:`p_i` depends on every :math:`z_j`),
+    so it is not an elementwise :class:`~nnmath.ScalarFunction`. It answers the
+    two questions :class:`nnmath.MLP` asks of an output activation in the same
+    way: ``layer(z)`` is :func:`softmax`, and :meth:`backward` is the chain rule
+    through its Jacobian :func:`softmax_jacobian`. ``MLP(..., ["tanh", "softmax"])``
+    uses the instance ``nnmath.activations.SOFTMAX``.
+
+    Examples
+    --------
+    >>> from nnmath.activations import SOFTMAX
+    >>> SOFTMAX([[0.0, 0.0]]), SOFTMAX.name
+    (array([[0.5, 0.5]]), 'softmax')
+    """
+
+    name = "softmax"
+    latex = r"\operatorname{softmax}"
+
+    def __call__(self, z: ArrayLike) -> NDArray[np.float64]:
+        """:func:`softmax` of ``z``, over the last axis.
+
+        Parameters
+        ----------
+        z : array_like, shape (n_classes,) or (n_samples, n_classes)
+            Logits.
+
+        Returns
+        -------
+        ndarray, same shape as ``z``
+
+        Examples
+        --------
+        >>> from nnmath.activations import SOFTMAX
+        >>> SOFTMAX([1000.0, 1000.0])
+        array([0.5, 0.5])
+        """
+        return softmax(z)
+
+    def _value(self, z: NDArray[np.float64]) -> NDArray[np.float64]:
+        return _softmax_and_log(z)[0]
+
+    def backward(self, z: NDArray[np.float64], dL_dp: NDArray[np.float64]) -> NDArray[np.float64]:
+        r"""The chain rule through softmax: the Jacobian–vector product :math:`J^\top \partial\mathcal{L}/\partial p`.
+
+        With :math:`J = \operatorname{diag}(p) - p\,p^\top` (symmetric), row by row
+
+        .. math:: \frac{\partial \mathcal{L}}{\partial z} = J^\top \frac{\partial \mathcal{L}}{\partial p}
+           = p \odot \Bigl(\frac{\partial \mathcal{L}}{\partial p}
+           - \Bigl\langle \frac{\partial \mathcal{L}}{\partial p}, p \Bigr\rangle\Bigr),
+
+        without forming the :math:`k \times k` matrix :math:`J` for each sample.
+        Cross-entropy skips this step: with softmax it gives :math:`(p - t)/N`
+        directly (:meth:`nnmath.cross_entropy.output_error <nnmath.losses.CrossEntropy.output_error>`).
+
+        Parameters
+        ----------
+        z : ndarray, shape (n_samples, n_classes)
+            The logits of the layer.
+        dL_dp : ndarray, shape like ``z``
+            The gradient of the loss with respect to the probabilities.
+
+        Returns
+        -------
+        ndarray, shape like ``z``
+
+        Examples
+        --------
+        >>> import numpy as np, nnmath
+        >>> from nnmath.activations import SOFTMAX
+        >>> z, g = np.array([[0.0, 1.0]]), np.array([[1.0, 3.0]])
+        >>> np.allclose(SOFTMAX.backward(z, g), nnmath.softmax_jacobian(z[0]).T @ g[0])
+        True
+        """
+        p = self._value(z)
+        return p * (dL_dp - np.sum(dL_dp * p, axis=-1, keepdims=True))
+
+    def __repr__(self) -> str:
+        return "<nnmath activation softmax>"
+
+
+SOFTMAX = Softmax()
+"""The softmax output layer of :class:`nnmath.MLP` (see :class:`Softmax`)."""
 
 
 ACTIVATIONS: dict[str, ScalarFunction] = {

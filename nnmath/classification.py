@@ -105,7 +105,7 @@ def predict_classes(net: MLP, X: ArrayLike) -> NDArray[np.int64]:
     --------
     >>> import numpy as np, nnmath
     >>> from nnmath.classification import predict_classes
-    >>> net = nnmath.MLP([2, 3], ["softmax"], seed=0)
+    >>> net = nnmath.MLP([2, 3], ["softmax"], rng=0)
     >>> net.weights[0] = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]])
     >>> predict_classes(net, [[2.0, 0.0], [0.0, 3.0], [-1.0, -1.0]])
     array([0, 1, 2])
@@ -143,7 +143,7 @@ def accuracy(net: MLP, X: ArrayLike, labels: ArrayLike) -> float:
     --------
     >>> import numpy as np, nnmath
     >>> from nnmath.classification import accuracy
-    >>> net = nnmath.MLP([2, 3], ["softmax"], seed=0)
+    >>> net = nnmath.MLP([2, 3], ["softmax"], rng=0)
     >>> net.weights[0] = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]])
     >>> accuracy(net, [[2.0, 0.0], [0.0, 3.0], [-1.0, -1.0], [1.0, 0.0]], [0, 1, 2, 2])
     0.75
@@ -199,7 +199,7 @@ def decision_regions(
     --------
     >>> import numpy as np, nnmath
     >>> from nnmath.classification import decision_regions
-    >>> net = nnmath.MLP([2, 2], ["softmax"], seed=0)
+    >>> net = nnmath.MLP([2, 2], ["softmax"], rng=0)
     >>> net.weights[0] = np.array([[1.0, 0.0], [-1.0, 0.0]])  # class 0 where x1 > 0
     >>> G1, G2, classes = decision_regions(net, (-1, 1), (0, 1), resolution=4)
     >>> G1[0]
@@ -290,7 +290,7 @@ class TrainingRun:
     >>> import nnmath
     >>> from nnmath.classification import train_with_snapshots
     >>> X, labels = nnmath.datasets.moons(40, rng=0)
-    >>> net = nnmath.MLP([2, 8, 2], ["tanh", "softmax"], seed=0)
+    >>> net = nnmath.MLP([2, 8, 2], ["tanh", "softmax"], rng=0)
     >>> run = train_with_snapshots(net, X, nnmath.one_hot(labels, 2),
     ...                            "cross_entropy", 0.5, 100, at=(0, 100))
     >>> run.steps, sorted(run.snapshots), run.accuracy.shape
@@ -407,7 +407,7 @@ def train_with_snapshots(
     >>> import nnmath
     >>> from nnmath.classification import train_with_snapshots
     >>> X, labels = nnmath.datasets.spirals(30, n_classes=3, rng=0)
-    >>> net = nnmath.MLP([2, 16, 16, 3], ["relu", "relu", "softmax"], seed=1,
+    >>> net = nnmath.MLP([2, 16, 16, 3], ["relu", "relu", "softmax"], rng=1,
     ...                  init="he")
     >>> run = train_with_snapshots(net, X, nnmath.one_hot(labels, 3),
     ...                            "cross_entropy", 1.0, 300, at=(0, 50, 300))

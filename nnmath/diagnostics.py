@@ -96,7 +96,7 @@ def layer_gradient_norms(
 
     >>> import numpy as np, nnmath
     >>> from nnmath.diagnostics import layer_gradient_norms
-    >>> net = nnmath.MLP([1, 1, 1], ["identity", "identity"], seed=0)
+    >>> net = nnmath.MLP([1, 1, 1], ["identity", "identity"], rng=0)
     >>> net.weights = [np.array([[2.0]]), np.array([[3.0]])]
     >>> layer_gradient_norms(net, [[1.0]], [[0.0]], "sse")
     array([18., 12.])
@@ -141,7 +141,7 @@ def error_term_norms(
 
     >>> import numpy as np, nnmath
     >>> from nnmath.diagnostics import error_term_norms
-    >>> net = nnmath.MLP([1, 1, 1], ["identity", "identity"], seed=0)
+    >>> net = nnmath.MLP([1, 1, 1], ["identity", "identity"], rng=0)
     >>> net.weights = [np.array([[2.0]]), np.array([[3.0]])]
     >>> error_term_norms(net, [[1.0]], [[0.0]], "sse")
     array([18.,  6.])
@@ -171,7 +171,7 @@ class ActivationStatistics:
     --------
     >>> import nnmath
     >>> from nnmath.diagnostics import activation_statistics
-    >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], rng=0)
     >>> stats = activation_statistics(net, [[0.0, 1.0], [1.0, 0.0]])
     >>> stats.z_mean.shape, stats.a_variance.shape
     ((2,), (2,))
@@ -225,7 +225,7 @@ def activation_statistics(net: MLP, X: ArrayLike) -> ActivationStatistics:
     --------
     >>> import numpy as np, nnmath
     >>> from nnmath.diagnostics import activation_statistics
-    >>> net = nnmath.MLP([1, 2], ["relu"], seed=0)
+    >>> net = nnmath.MLP([1, 2], ["relu"], rng=0)
     >>> net.weights = [np.array([[1.0], [-1.0]])]
     >>> stats = activation_statistics(net, [[-1.0], [1.0]])
     >>> stats.z_mean, stats.z_variance, stats.a_mean, stats.a_variance
@@ -282,7 +282,7 @@ def dead_units(net: MLP, X: ArrayLike) -> list[NDArray[np.bool_]]:
 
     >>> import numpy as np, nnmath
     >>> from nnmath.diagnostics import dead_units
-    >>> net = nnmath.MLP([2, 3, 1], ["relu", "identity"], seed=0)
+    >>> net = nnmath.MLP([2, 3, 1], ["relu", "identity"], rng=0)
     >>> net.biases[0] = np.array([0.0, -10.0, 0.0])
     >>> dead_units(net, [[1.0, -1.0], [0.5, 0.5], [-1.0, 1.0]])
     [array([False,  True, False])]
@@ -291,7 +291,7 @@ def dead_units(net: MLP, X: ArrayLike) -> list[NDArray[np.bool_]]:
     trace = net.trace(X)
     dead = []
     for l in range(1, net.n_layers):  # hidden layers only
-        slope = net._functions[l - 1]._derivative(trace.z[l])  # g'(z^l), (n_samples, n_l)
+        slope = net._functions[l]._derivative(trace.z[l])  # g'(z^l), (n_samples, n_l)
         dead.append(np.all(slope == 0.0, axis=0))
     return dead
 

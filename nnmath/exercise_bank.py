@@ -20,7 +20,7 @@ from .exercises import register_derivative, register_number
 
 register_number(
     "learn-count-parameters",
-    lambda: nnmath.MLP([2, 5, 3, 1], ["relu", "relu", "identity"], seed=0).n_parameters,
+    lambda: nnmath.MLP([2, 5, 3, 1], ["relu", "relu", "identity"], rng=0).n_parameters,
     what="parameters",
     quantities={"the number of biases": 5 + 3 + 1, "the number of weights": 2 * 5 + 5 * 3 + 3 * 1},
 )
@@ -30,7 +30,7 @@ def _one_step() -> np.ndarray:
     """One gradient step of y = w x + b from (0, 0) on x = 2, t = 4, (y - t)^2, learning rate 0.1."""
     from .training import train
 
-    neuron = nnmath.MLP([1, 1], ["identity"], seed=0)
+    neuron = nnmath.MLP([1, 1], ["identity"], rng=0)
     neuron.weights = [np.zeros((1, 1))]
     train(neuron, [[2.0]], [[4.0]], "mse", learning_rate=0.1, steps=1)
     return np.array([neuron.weights[0][0, 0], neuron.biases[0][0]])
@@ -48,7 +48,7 @@ register_number("neuron-sigmoid", lambda: nnmath.sigmoid(_W_ONE @ _X_ONE + _B_ON
 
 def _shapes() -> np.ndarray:
     """Shapes of W1, Z1, A1, W2, Z2 for a batch of 5 through MLP([4, 6, 3])."""
-    net = nnmath.MLP([4, 6, 3], ["relu", "softmax"], seed=0)
+    net = nnmath.MLP([4, 6, 3], ["relu", "softmax"], rng=0)
     trace = net.trace(np.zeros((5, 4)))
     return np.array([net.weights[0].shape, trace.z[1].shape, trace.a[1].shape,
                      net.weights[1].shape, trace.z[2].shape])
@@ -91,7 +91,7 @@ register_derivative("chain-three", "exp(sin(x**2))")
 
 def _delta1_w2_negative() -> float:
     """delta_1 of the two-neuron cascade (x = 2, t = 1, w1 = 0.5, b1 = b2 = -0.5) with w2 = -1."""
-    net = nnmath.MLP([1, 1, 1], ["sigmoid", "sigmoid"], seed=0)
+    net = nnmath.MLP([1, 1, 1], ["sigmoid", "sigmoid"], rng=0)
     net.weights = [np.array([[0.5]]), np.array([[-1.0]])]
     net.biases = [np.array([-0.5]), np.array([-0.5])]
     return net.trace([[2.0]], [[1.0]], "sse").delta[1].item()
@@ -160,7 +160,7 @@ register_number("losses-p-minus-t",
 
 def _mazur() -> "nnmath.MLP":
     """Mazur's worked example (mazur2015step): 2-2-2 sigmoid network, one sample, SSE."""
-    net = nnmath.MLP([2, 2, 2], ["sigmoid", "sigmoid"], seed=0)
+    net = nnmath.MLP([2, 2, 2], ["sigmoid", "sigmoid"], rng=0)
     net.weights = [np.array([[0.15, 0.20], [0.25, 0.30]]), np.array([[0.40, 0.45], [0.50, 0.55]])]
     net.biases = [np.array([0.35, 0.35]), np.array([0.60, 0.60])]
     return net
@@ -185,17 +185,17 @@ register_number("backprop-w3", _mazur_w3_after_one_step, what="w3",
 
 def _shapes_3542(which: str) -> np.ndarray:
     """Shapes in MLP([3, 5, 4, 2]) on a batch of 8: W2, delta2, dL/dW2, dL/db2."""
-    net = nnmath.MLP([3, 5, 4, 2], ["tanh", "tanh", "sigmoid"], seed=0)
+    net = nnmath.MLP([3, 5, 4, 2], ["tanh", "tanh", "sigmoid"], rng=0)
     trace = net.trace(np.zeros((8, 3)), np.zeros((8, 2)), "sse")
     shapes = {"W2": net.weights[1].shape, "delta2": trace.delta[2].shape,
-              "dW2": trace.weight_grads[1].shape, "db2": trace.bias_grads[1].shape}
+              "dW2": trace.weight_grads[2].shape, "db2": trace.bias_grads[2].shape}
     return np.array(shapes[which])
 
 
 for _which in ("W2", "delta2", "dW2", "db2"):
     register_number(f"backprop-shape-{_which}", lambda which=_which: _shapes_3542(which),
                     what=f"the shape of {_which}", quantities={"the batch size": 8})
-register_number("backprop-passes", lambda: 2 * nnmath.MLP([784, 100, 10], ["sigmoid", "softmax"], seed=0).n_parameters,
+register_number("backprop-passes", lambda: 2 * nnmath.MLP([784, 100, 10], ["sigmoid", "softmax"], rng=0).n_parameters,
                 what="forward passes")
 
 # --- Chapter 7: vanishing and exploding gradients -------------------------------------------
@@ -209,7 +209,7 @@ register_number("vanishing-he", lambda: nnmath.initial_std("he", 128, 64), what=
 def _dead_in_the_exercise() -> int:
     from .diagnostics import dead_units
 
-    net = nnmath.MLP([2, 3, 1], ["relu", "identity"], seed=0)
+    net = nnmath.MLP([2, 3, 1], ["relu", "identity"], rng=0)
     net.weights[0] = np.array([[1.0, 2.0], [-1.0, -1.0], [0.5, -3.0]])
     net.biases[0] = np.array([-4.0, 1.0, 0.0])
     X = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 0.0], [0.0, 1.0]])
@@ -245,9 +245,9 @@ register_number("gd-fastest", lambda: 1 / (2 * 4.0), what="the learning rate",
 register_number("training-start", lambda: nnmath.cross_entropy([[1 / 3, 1 / 3, 1 / 3]], [[1.0, 0.0, 0.0]]),
                 what="the loss", quantities={"the number of classes": 3})
 register_number("training-count",
-                lambda: nnmath.MLP([2, 16, 16, 3], ["relu", "relu", "softmax"], seed=0).n_parameters,
+                lambda: nnmath.MLP([2, 16, 16, 3], ["relu", "relu", "softmax"], rng=0).n_parameters,
                 what="parameters", quantities={"the number of biases": 16 + 16 + 3})
 register_number("training-count-wide",
-                lambda: nnmath.MLP([2, 32, 32, 3], ["relu", "relu", "softmax"], seed=0).n_parameters,
+                lambda: nnmath.MLP([2, 32, 32, 3], ["relu", "relu", "softmax"], rng=0).n_parameters,
                 what="parameters", quantities={"the number of biases": 32 + 32 + 3})
 register_number("training-class", lambda: nnmath.softmax([0.5, 2.0, -1.0])[1], what="p", rtol=1e-4)

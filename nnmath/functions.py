@@ -129,6 +129,37 @@ class ScalarFunction:
         array = _validate.as_array(x, "x")
         return _scalar_if_0d(self._derivative(array))
 
+    def backward(self, z: NDArray[np.float64], dL_da: NDArray[np.float64]) -> NDArray[np.float64]:
+        r"""The chain rule through this function used as an activation, :math:`a = g(z)`.
+
+        .. math:: \frac{\partial \mathcal{L}}{\partial z} = \frac{\partial \mathcal{L}}{\partial a} \odot g'(z)
+
+        Each output depends on its own input only, so the gradient with
+        respect to ``a`` is multiplied entry by entry by :math:`g'(z)`. This is
+        what :class:`nnmath.MLP`'s backward pass asks of a layer's activation
+        (softmax, which mixes a row, answers with its Jacobian instead). The
+        arrays are not checked: the network passes its own.
+
+        Parameters
+        ----------
+        z : ndarray
+            The net inputs of the layer.
+        dL_da : ndarray, shape like ``z``
+            The gradient of the loss with respect to the layer's outputs.
+
+        Returns
+        -------
+        ndarray, shape like ``z``
+            The gradient of the loss with respect to ``z``.
+
+        Examples
+        --------
+        >>> import numpy as np, nnmath
+        >>> nnmath.sigmoid.backward(np.array([0.0, 0.0]), np.array([1.0, -2.0]))
+        array([ 0.25, -0.5 ])
+        """
+        return dL_da * self._derivative(z)
+
     def formula(self, symbol: Any) -> Any:
         """The function as a SymPy expression in ``symbol``.
 

@@ -139,7 +139,7 @@ def parameter_index(net: MLP, parameter: int | tuple) -> int:
     --------
     >>> import nnmath
     >>> from nnmath.landscape import parameter_index
-    >>> net = nnmath.MLP([2, 3, 1], ["tanh", "identity"], seed=0)
+    >>> net = nnmath.MLP([2, 3, 1], ["tanh", "identity"], rng=0)
     >>> parameter_index(net, ("W", 1, 2, 1)), parameter_index(net, ("b", 2, 0))
     (5, 12)
     >>> bool(net.get_parameters()[5] == net.weights[0][2, 1])
@@ -178,7 +178,7 @@ def parameter_label(net: MLP, parameter: int | tuple) -> str:
     --------
     >>> import nnmath
     >>> from nnmath.landscape import parameter_label
-    >>> net = nnmath.MLP([2, 3, 1], ["tanh", "identity"], seed=0)
+    >>> net = nnmath.MLP([2, 3, 1], ["tanh", "identity"], rng=0)
     >>> parameter_label(net, 5), parameter_label(net, ("b", 2, 0))
     ('W1[2, 1]', 'b2[0]')
     """
@@ -217,7 +217,7 @@ class LossSurface:
     --------
     >>> import nnmath
     >>> from nnmath.landscape import loss_surface
-    >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], rng=0)
     >>> surface = loss_surface(net, [[0.0, 1.0], [1.0, 0.0]], [[1.0], [0.0]],
     ...                        "sse", [0, 1], [(-1, 1), (-1, 1)], n=5)
     >>> surface.loss.shape, surface.labels
@@ -254,7 +254,7 @@ class LossSurface:
 
         >>> import nnmath
         >>> from nnmath.landscape import loss_surface
-        >>> net = nnmath.MLP([2, 1], ["identity"], seed=0)
+        >>> net = nnmath.MLP([2, 1], ["identity"], rng=0)
         >>> X, T = [[1.0, 0.0], [0.0, 1.0]], [[1.0], [-1.0]]
         >>> surface = loss_surface(net, X, T, "sse", [0, 1], [(-1, 1), (-1, 1)], n=5)
         >>> surface.labels, surface.argmin()
@@ -344,7 +344,7 @@ def loss_surface(
 
     >>> import nnmath
     >>> from nnmath.landscape import loss_surface
-    >>> net = nnmath.MLP([1, 1], ["identity"], seed=0)
+    >>> net = nnmath.MLP([1, 1], ["identity"], rng=0)
     >>> X, T = [[1.0], [2.0]], [[2.0], [4.0]]
     >>> s = loss_surface(net, X, T, "sse", [("W", 1, 0, 0), ("b", 1, 0)],
     ...                  [(0.0, 4.0), (-1.0, 1.0)], n=5, gradient=True)

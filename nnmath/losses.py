@@ -21,7 +21,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _validate
-from .activations import log_softmax, softmax
+from typing import TYPE_CHECKING
+
+from .activations import _softmax_and_log, log_softmax, softmax
+
+if TYPE_CHECKING:
+    from .activations import Softmax
+    from .functions import ScalarFunction
 
 __all__ = ["LOSSES", "Loss", "cross_entropy", "get_loss", "mse", "one_hot", "sse"]
 
@@ -132,6 +138,87 @@ class Loss:
         array([[0., 2.]])
         """
         raise NotImplementedError
+
+    output_activation: str | None = None
+    """The output activation this loss needs (``None``: any). ``MLP`` checks it."""
+
+    def check_targets(self, t: NDArray[np.float64], name: str = "t") -> None:
+        """Check targets beyond their shape; the squared errors accept any finite numbers.
+
+        Parameters
+        ----------
+        t : ndarray
+            The targets.
+        name : str
+            The argument's name for the error message.
+
+        Examples
+        --------
+        >>> import numpy as np, nnmath
+        >>> nnmath.sse.check_targets(np.array([[3.0, -7.0]]))   # any numbers will do
+        """
+
+    def value_at_output(self, z: NDArray[np.float64], a: NDArray[np.float64], t: NDArray[np.float64]) -> float:
+        r"""The loss of a network's output layer: net inputs ``z``, outputs ``a``, targets ``t``.
+
+        For the squared errors this is ``loss(a, t)``; cross-entropy computes
+        it from the logits ``z`` instead, which is exact (no probability rounds to 0).
+
+        Parameters
+        ----------
+        z, a : ndarray, shape (n_samples, n_out)
+            The output layer's net inputs :math:`z^L` and outputs :math:`a^L = g(z^L)`.
+        t : ndarray, shape like ``a``
+            The targets.
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> import numpy as np, nnmath
+        >>> nnmath.sse.value_at_output(np.array([[6.0]]), np.array([[6.0]]), np.array([[5.0]]))
+        0.5
+        """
+        return self(a, t)
+
+    def output_error(self, g: "ScalarFunction | Softmax", z: NDArray[np.float64], a: NDArray[np.float64],
+                     t: NDArray[np.float64]) -> NDArray[np.float64]:
+        r"""The output error :math:`\delta^L = \partial\mathcal{L}/\partial z^L` of a network.
+
+        See the chapter :ref:`chapter-backpropagation`.
+
+        .. math:: \delta^L = \frac{\partial \mathcal{L}}{\partial a^L} \odot g'(z^L)
+
+        The loss's gradient with respect to the output, taken back through the
+        output activation ``g`` by the chain rule (``g.backward``; for a softmax
+        output that is its Jacobian–vector product).
+
+        Parameters
+        ----------
+        g : ScalarFunction or Softmax
+            The output layer's activation.
+        z, a : ndarray, shape (n_samples, n_out)
+            The output layer's net inputs :math:`z^L` and outputs :math:`a^L = g(z^L)`.
+        t : ndarray, shape like ``a``
+            The targets.
+
+        Returns
+        -------
+        ndarray, shape like ``z``
+
+        Examples
+        --------
+        One sigmoid output :math:`a = \sigma(0) = 0.5` against the target 1:
+        :math:`(a - t)\,\sigma'(0) = -0.5 \cdot 0.25`.
+
+        >>> import numpy as np, nnmath
+        >>> z = np.array([[0.0]])
+        >>> nnmath.sse.output_error(nnmath.sigmoid, z, nnmath.sigmoid(z), np.array([[1.0]]))
+        array([[-0.125]])
+        """
+        return g.backward(z, self.gradient(a, t))
 
     def __repr__(self) -> str:
         return f"<nnmath loss {self.name}>"
@@ -348,6 +435,97 @@ class CrossEntropy(Loss):
 
     name = "cross_entropy"
     latex = r"-\frac{1}{n}\sum t \log p"
+
+    output_activation = "softmax"
+
+    def check_targets(self, t: NDArray[np.float64], name: str = "t") -> None:
+        """Check that every row of ``t`` is a probability distribution (e.g. one-hot).
+
+        Parameters
+        ----------
+        t : ndarray
+            The targets.
+        name : str
+            The argument's name for the error message.
+
+        Raises
+        ------
+        ValueError
+            If a row has a negative entry or does not sum to 1.
+
+        Examples
+        --------
+        >>> import numpy as np, nnmath
+        >>> nnmath.cross_entropy.check_targets(np.array([[0.0, 1.0]]))   # one-hot: accepted
+        >>> try:
+        ...     nnmath.cross_entropy.check_targets(np.array([[1.0, 1.0]]))
+        ... except ValueError as error:
+        ...     print(str(error)[:63])
+        each row of t must be a probability distribution (e.g. one-hot)
+        """
+        _check_distribution(t, name, "a probability distribution (e.g. one-hot)")
+
+    def value_at_output(self, z: NDArray[np.float64], p: NDArray[np.float64], t: NDArray[np.float64]) -> float:
+        r"""The loss of a softmax output layer from its logits, :math:`-\frac1N \sum t \log \operatorname{softmax}(z)`.
+
+        As :meth:`from_logits`, for the network's own (already checked) arrays:
+        exact even where a probability rounds to 0.
+
+        Parameters
+        ----------
+        z : ndarray, shape (n_samples, n_classes)
+            The logits :math:`z^L`.
+        p : ndarray, shape like ``z``
+            The probabilities :math:`p = \operatorname{softmax}(z^L)` (not needed for the value).
+        t : ndarray, shape like ``z``
+            The targets, each row a probability distribution.
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> import numpy as np, nnmath
+        >>> z = np.array([[0.0, 1000.0]])
+        >>> nnmath.cross_entropy.value_at_output(z, nnmath.softmax(z), np.array([[1.0, 0.0]]))
+        1000.0
+        """
+        log_p = _softmax_and_log(z)[1]
+        return float(-np.vdot(t, log_p) / t.shape[0] + 0.0)  # + 0.0 turns -0.0 into 0.0
+
+    def output_error(self, g: "ScalarFunction | Softmax", z: NDArray[np.float64], p: NDArray[np.float64],
+                     t: NDArray[np.float64]) -> NDArray[np.float64]:
+        r"""The output error of softmax with cross-entropy, :math:`\delta^L = (p - t)/N`.
+
+        See the chapter :ref:`chapter-losses`, which derives it: the softmax's
+        Jacobian and the logarithm's :math:`1/p` cancel, which leaves the
+        difference of the probabilities and the targets, divided by the number of
+        samples :math:`N`. (``MLP`` accepts cross-entropy only with a softmax
+        output, its ``output_activation``, so ``g`` is softmax.)
+
+        Parameters
+        ----------
+        g : Softmax
+            The output layer's activation, softmax.
+        z, p : ndarray, shape (n_samples, n_classes)
+            The logits :math:`z^L` and the probabilities :math:`p = \operatorname{softmax}(z^L)`.
+        t : ndarray, shape like ``p``
+            The targets, each row a probability distribution.
+
+        Returns
+        -------
+        ndarray, shape like ``z``
+
+        Examples
+        --------
+        >>> import numpy as np, nnmath
+        >>> from nnmath.activations import SOFTMAX
+        >>> z = np.array([[0.0, 0.0]])
+        >>> nnmath.cross_entropy.output_error(SOFTMAX, z, SOFTMAX(z), np.array([[1.0, 0.0]]))
+        array([[-0.5,  0.5]])
+        """
+        return (p - t) / t.shape[0]
 
     def _check(self, p: ArrayLike, t: ArrayLike, p_name: str = "p") -> tuple[NDArray, NDArray]:
         t_arr = _validate.as_array(t, "t", ndim=(1, 2))

@@ -2,50 +2,65 @@ r"""A fully connected feed-forward network (multilayer perceptron).
 
 See the chapter :ref:`chapter-neuron`.
 
-The code follows the backpropagation chapter line by line. For a batch of
-:math:`n` samples stored as rows (``X`` has shape ``(n, n_in)``), layer
-:math:`l = 1, \dots, L` computes
+The code follows the backpropagation chapter line by line, in its notation
+(the loss is :math:`\mathcal{L}`, layers are numbered :math:`l = 1, \dots, L`
+from the first hidden layer). For a batch of :math:`N` samples stored as rows
+(``X`` has shape ``(N, n_in)``), layer :math:`l` computes
 
 .. math::
 
-   Z^{l} = A^{l-1} (W^{l})^\top + b^{l}, \qquad A^{l} = g^{l}(Z^{l}), \qquad A^{0} = X,
+   z^{l} = W^{l} a^{l-1} + b^{l}, \qquad a^{l} = g^{l}(z^{l}), \qquad a^{0} = x
 
-which is :math:`z = W x + b` for every sample (row) at once. The backward pass
-starts from the output error :math:`\delta^{L} = \partial L / \partial Z^{L}` and
-applies the chain rule layer by layer:
+for every sample (row) at once: ``z = a_prev @ W.T + b``. The backward pass
+starts from the output error :math:`\delta^{L} = \partial\mathcal{L} / \partial z^{L}`
+(:meth:`nnmath.Loss.output_error`) and applies the chain rule layer by layer
+(:func:`layer_error`, :func:`parameter_gradients`):
 
 .. math::
 
-   \delta^{l} = (\delta^{l+1} W^{l+1}) \odot g'(Z^{l}), \qquad
-   \frac{\partial L}{\partial W^{l}} = (\delta^{l})^\top A^{l-1}, \qquad
-   \frac{\partial L}{\partial b^{l}} = \sum_{\text{samples}} \delta^{l}.
+   \delta^{l} = \bigl(W^{l+1\top} \delta^{l+1}\bigr) \odot g'(z^{l}), \qquad
+   \frac{\partial\mathcal{L}}{\partial W^{l}} = \delta^{l} a^{l-1\top}, \qquad
+   \frac{\partial\mathcal{L}}{\partial b^{l}} = \delta^{l}.
 
-(With one sample as a column vector these read
-:math:`\delta^{l} = (W^{l+1})^\top \delta^{l+1} \odot g'(z^{l})` and
-:math:`\partial L / \partial W^{l} = \delta^{l} (a^{l-1})^\top`.)
+With one sample per row, :math:`W^{l+1\top}\delta^{l+1}` of every sample is
+``delta @ W``, and :math:`\delta^{l} a^{l-1\top}` summed over the samples is
+``delta.T @ a_prev``.
 """
 
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Iterable, Iterator, Sequence, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _validate
-from .activations import ACTIVATIONS, _softmax_and_log, get_activation, relu
+from .activations import ACTIVATIONS, SOFTMAX, Softmax, get_activation
 from .calculus import GradientCheckResult, check_gradient
 from .functions import ScalarFunction
-from .losses import CrossEntropy, Loss, _check_distribution, get_loss
+from .losses import Loss, get_loss
 
-__all__ = ["INITS", "MLP", "Trace", "initial_std"]
+__all__ = ["INITS", "Layers", "MLP", "Trace", "initial_std", "layer_error", "parameter_gradients"]
 
-INITS = ("xavier", "he", "lecun")
-"""Weight initialisation schemes of :class:`MLP` that set the weights' spread
-from the layer's size (see its ``init`` parameter). ``init="normal"`` with an
-explicit ``weight_std`` is accepted too, for experiments with the weight scale."""
+def _xavier_std(n_in: int, n_out: int) -> float:
+    return float(np.sqrt(2.0 / (n_in + n_out)))
+
+
+def _he_std(n_in: int, n_out: int) -> float:
+    return float(np.sqrt(2.0 / n_in))
+
+
+def _lecun_std(n_in: int, n_out: int) -> float:
+    return float(np.sqrt(1.0 / n_in))
+
+
+INITS = {"xavier": _xavier_std, "he": _he_std, "lecun": _lecun_std}
+"""Weight initialisation schemes of :class:`MLP` by name, each a function of
+the layer's fan-in and fan-out giving the weights' standard deviation (see
+:func:`initial_std` and ``MLP``'s ``init`` parameter). ``init="normal"`` with
+an explicit ``weight_std`` is accepted too, for experiments with the weight scale."""
 
 _NORMAL = "normal"
 
@@ -111,14 +126,78 @@ def initial_std(init: str, n_in: int, n_out: int, weight_std: float | None = Non
             f"weight_std is only used with init='normal'; init={init!r} computes the standard "
             f"deviation from the layer size itself, got weight_std={weight_std!r}"
         )
-    if init == "xavier":
-        return float(np.sqrt(2.0 / (n_in + n_out)))
-    if init == "he":
-        return float(np.sqrt(2.0 / n_in))
-    return float(np.sqrt(1.0 / n_in))  # lecun
+    return INITS[init](n_in, n_out)
 
 
-_OUTPUT_ONLY = "softmax"
+T = TypeVar("T")
+
+
+class Layers(Sequence[T]):
+    r"""A list indexed by the book's layer numbers.
+
+    See the chapter :ref:`chapter-backpropagation`.
+
+    ``trace.a`` holds layers 0 (the input) to :math:`L`; ``trace.z``,
+    ``trace.delta`` and the gradients hold layers 1 to :math:`L`, since the
+    input layer computes nothing. ``layers[l]`` is layer ``l`` in every one of
+    them, ``layers[-1]`` the output layer, and a slice ``layers[1:L]`` is the
+    list of layers 1 to :math:`L - 1`; a layer the list does not hold is an
+    IndexError naming the layers it does. Iterating goes from the first layer
+    held to the last, so ``zip(net.weights, trace.weight_grads)`` pairs
+    :math:`W^l` with :math:`\partial\mathcal{L}/\partial W^l`.
+
+    Parameters
+    ----------
+    items : iterable
+        The values, for layers ``first``, ``first + 1``, ...
+    first : int
+        The number of the first layer held (0 or 1).
+
+    Examples
+    --------
+    >>> from nnmath.network import Layers
+    >>> z = Layers(["z1", "z2"], first=1)
+    >>> z[1], z[2], z[-1], len(z), list(z), z[2:]
+    ('z1', 'z2', 'z2', 2, ['z1', 'z2'], ['z2'])
+    >>> try:
+    ...     z[0]
+    ... except IndexError as error:
+    ...     print(error)
+    there is no layer 0 here: this list holds layers 1 to 2
+    """
+
+    def __init__(self, items: "Iterable[T]" = (), first: int = 1) -> None:
+        self._items = list(items)
+        self.first = first
+
+    def __getitem__(self, l: int) -> T:  # type: ignore[override]
+        if isinstance(l, slice):  # by layer numbers too: trace.z[1:L] is z^1 .. z^{L-1}, a list
+            start, stop = (None if i is None or i < 0 else max(i - self.first, 0) for i in (l.start, l.stop))
+            start = l.start if l.start is not None and l.start < 0 else start
+            stop = l.stop if l.stop is not None and l.stop < 0 else stop
+            return self._items[start:stop:l.step]  # type: ignore[return-value]
+        if not isinstance(l, (int, np.integer)) or isinstance(l, bool):
+            raise TypeError(f"layers are picked by their number, an int, got {l!r}")
+        index = l + len(self._items) if l < 0 else l - self.first
+        if not 0 <= index < len(self._items):
+            held = (f"layers {self.first} to {self.first + len(self._items) - 1}" if self._items
+                    else "no layers")
+            raise IndexError(f"there is no layer {l} here: this list holds {held}")
+        return self._items[index]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Layers):
+            return self.first == other.first and self._items == other._items
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Layers({self._items!r}, first={self.first})"
 
 
 @dataclass
@@ -127,69 +206,186 @@ class Trace:
 
     See the chapter :ref:`chapter-backpropagation`.
 
-    Lists are indexed by layer as in the book: index 0 is the input layer,
-    1 the first hidden layer, ``L`` the output layer. ``z[0]`` and
-    ``delta[0]`` are ``None`` (the input layer computes nothing).
+    Every list is indexed by the book's layer numbers (an ``nnmath.network.Layers``):
+    ``a[0]`` is the input :math:`a^0 = x`, ``a[l]``, ``z[l]`` and ``delta[l]``
+    belong to layer :math:`l = 1, \dots, L`, the output layer is ``L`` (or
+    ``-1``), and so are ``weight_grads[l]`` and ``bias_grads[l]``. (The
+    network's own ``weights`` and ``biases`` are plain lists: ``weights[l - 1]``
+    is :math:`W^l`.)
 
     Attributes
     ----------
-    a : list of ndarray
+    a : sequence of ndarray, layers 0 to L
         ``a[0]`` is ``X``; ``a[l]`` has shape ``(n_samples, layer_sizes[l])``.
-    z : list of ndarray or None
-        The net inputs :math:`Z^l`, shaped like ``a[l]``.
-    delta : list of ndarray or None
-        The error terms :math:`\delta^l = \partial L / \partial Z^l`, shaped like ``z[l]``.
-        Empty when no targets were given.
-    weight_grads, bias_grads : list of ndarray
-        :math:`\partial L / \partial W^l` and :math:`\partial L / \partial b^l` for
-        ``l = 1 .. L``, stored at index ``l - 1`` like ``MLP.weights``.
+    z : sequence of ndarray, layers 1 to L
+        The net inputs :math:`z^l`, shaped like ``a[l]``.
+    delta : sequence of ndarray, layers 1 to L
+        The error terms :math:`\delta^l = \partial\mathcal{L} / \partial z^l`,
+        shaped like ``z[l]``. Empty when no targets were given.
+    weight_grads, bias_grads : sequence of ndarray, layers 1 to L
+        :math:`\partial\mathcal{L} / \partial W^l` and :math:`\partial\mathcal{L} / \partial b^l`,
+        shaped like :math:`W^l` and :math:`b^l`. Empty when no targets were given.
     loss : float or None
         The loss value, when targets were given.
 
     Examples
     --------
     >>> import nnmath
-    >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], rng=0)
     >>> trace = net.trace([[0.5, -1.0]], [[1.0]], "sse")
-    >>> [a.shape for a in trace.a], trace.z[0] is None
-    ([(1, 2), (1, 3), (1, 1)], True)
-    >>> [g.shape for g in trace.weight_grads]
-    [(3, 2), (1, 3)]
+    >>> [a.shape for a in trace.a], trace.z[1].shape
+    ([(1, 2), (1, 3), (1, 1)], (1, 3))
+    >>> trace.weight_grads[1].shape, trace.weight_grads[2].shape
+    ((3, 2), (1, 3))
     """
 
-    a: list[NDArray[np.float64]]
-    z: list[NDArray[np.float64] | None]
-    delta: list[NDArray[np.float64] | None] = field(default_factory=list)
-    weight_grads: list[NDArray[np.float64]] = field(default_factory=list)
-    bias_grads: list[NDArray[np.float64]] = field(default_factory=list)
+    a: Layers[NDArray[np.float64]]
+    z: Layers[NDArray[np.float64]]
+    delta: Layers[NDArray[np.float64]] = field(default_factory=Layers)
+    weight_grads: Layers[NDArray[np.float64]] = field(default_factory=Layers)
+    bias_grads: Layers[NDArray[np.float64]] = field(default_factory=Layers)
     loss: float | None = None
     loss_name: str | None = None
-    _log_output: NDArray[np.float64] | None = field(default=None, repr=False)
 
     def __str__(self) -> str:
         lines: list[str] = []
+        L = len(self.z)
         with np.printoptions(precision=6, suppress=True):
             lines.append(f"a[0] = X, shape {self.a[0].shape}:\n{self.a[0]}")
-            for l in range(1, len(self.a)):
+            for l in range(1, L + 1):
                 lines.append(f"z[{l}], shape {self.z[l].shape}:\n{self.z[l]}")
                 lines.append(f"a[{l}], shape {self.a[l].shape}:\n{self.a[l]}")
             if self.loss is not None:
                 lines.append(f"loss ({self.loss_name}) = {self.loss:.10g}")
-            for l in range(len(self.a) - 1, 0, -1):
-                if self.delta:
+            if self.delta:
+                for l in range(L, 0, -1):
                     lines.append(f"delta[{l}]:\n{self.delta[l]}")
-                    lines.append(f"dL/dW[{l}]:\n{self.weight_grads[l - 1]}")
-                    lines.append(f"dL/db[{l}]:\n{self.bias_grads[l - 1]}")
+                    lines.append(f"dL/dW[{l}]:\n{self.weight_grads[l]}")
+                    lines.append(f"dL/db[{l}]:\n{self.bias_grads[l]}")
         return "\n".join(lines)
 
 
-def _cross_entropy(T: NDArray[np.float64], log_p: NDArray[np.float64]) -> float:
-    """Mean cross-entropy from the targets and log softmax of the output (+ 0.0 turns -0.0 into 0.0).
+def layer_error(
+    delta_next: NDArray[np.float64], W_next: NDArray[np.float64], g: ScalarFunction, z: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    r"""The error term of hidden layer :math:`l` from the layer above it.
 
-    One function for :meth:`MLP.loss` and :meth:`MLP.trace`, so both give the
-    same bits; ``np.vdot`` is a faster sum of products than ``np.sum(T * log_p)``.
+    See the chapter :ref:`chapter-backpropagation`.
+
+    .. math:: \delta^{l} = \bigl(W^{l+1\top} \delta^{l+1}\bigr) \odot g'(z^{l})
+
+    With one sample per row, :math:`W^{l+1\top}\delta^{l+1}` for every sample
+    at once is ``delta_next @ W_next``.
+
+    Parameters
+    ----------
+    delta_next : ndarray, shape (n_samples, n_{l+1})
+        :math:`\delta^{l+1}`.
+    W_next : ndarray, shape (n_{l+1}, n_l)
+        :math:`W^{l+1}`.
+    g : ScalarFunction
+        The activation of layer :math:`l`.
+    z : ndarray, shape (n_samples, n_l)
+        :math:`z^{l}`.
+
+    Returns
+    -------
+    ndarray, shape (n_samples, n_l)
+        :math:`\delta^{l}`.
+
+    Examples
+    --------
+    >>> import numpy as np, nnmath
+    >>> from nnmath.network import layer_error
+    >>> layer_error(np.array([[2.0]]), np.array([[1.0, -1.0]]), nnmath.tanh, np.zeros((1, 2)))
+    array([[ 2., -2.]])
     """
-    return float(-np.vdot(T, log_p) / T.shape[0] + 0.0)
+    return (delta_next @ W_next) * g._derivative(z)
+
+
+def parameter_gradients(
+    delta: NDArray[np.float64], a_prev: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    r"""The gradients of layer :math:`l`'s weights and biases from its error term.
+
+    See the chapter :ref:`chapter-backpropagation`.
+
+    .. math:: \frac{\partial\mathcal{L}}{\partial W^{l}} = \delta^{l} a^{l-1\top}, \qquad
+       \frac{\partial\mathcal{L}}{\partial b^{l}} = \delta^{l}
+
+    Every sample uses every weight, so with one sample per row each gradient
+    is the sum over the samples: ``delta.T @ a_prev`` adds up the outer
+    products :math:`\delta^{l} a^{l-1\top}` of all samples, and the bias
+    gradient adds up the rows of ``delta``.
+
+    Parameters
+    ----------
+    delta : ndarray, shape (n_samples, n_l)
+        :math:`\delta^{l}`.
+    a_prev : ndarray, shape (n_samples, n_{l-1})
+        :math:`a^{l-1}`.
+
+    Returns
+    -------
+    dW : ndarray, shape (n_l, n_{l-1})
+    db : ndarray, shape (n_l,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnmath.network import parameter_gradients
+    >>> parameter_gradients(np.array([[1.0], [2.0]]), np.array([[3.0, 0.0], [1.0, 1.0]]))
+    (array([[5., 2.]]), array([3.]))
+    """
+    dW = delta.T @ a_prev
+    db = delta.sum(axis=0)
+    return dW, db
+
+
+class _Parameters(list):
+    """``MLP.weights`` or ``MLP.biases``: a list that checks and converts each array where it is assigned.
+
+    ``net.weights = [...]``, ``net.weights[0] = ...`` and ``net.weights[:] = ...``
+    store float64 arrays of the right shape, or raise; the arrays a caller
+    passed in are never changed.
+    """
+
+    def __init__(self, name: str, shapes: list[tuple[int, ...]], layer_sizes: tuple[int, ...], values: object) -> None:
+        self.name, self.shapes, self.layer_sizes = name, shapes, layer_sizes
+        if isinstance(values, (str, bytes, np.ndarray)) or not isinstance(values, Sequence) \
+                or len(values) != len(shapes):
+            raise ValueError(
+                f"{name} must be a list of {len(shapes)} arrays (one per layer), got "
+                f"{type(values).__name__} of length {len(values) if hasattr(values, '__len__') else '?'}"
+            )
+        super().__init__(self._convert(i, value) for i, value in enumerate(values))
+
+    def _convert(self, i: int, value: object) -> NDArray[np.float64]:
+        array = _validate.as_array(value, f"{self.name}[{i}]")
+        if array.shape != self.shapes[i]:
+            raise ValueError(
+                f"{self.name}[{i}] (layer {i + 1}) must have shape {self.shapes[i]}"
+                + (" = (n_out, n_in)" if self.name == "weights" else " = (n_out,)")
+                + f" for layer_sizes {list(self.layer_sizes)}, got shape {array.shape}"
+            )
+        return array
+
+    def __setitem__(self, index, value) -> None:  # type: ignore[no-untyped-def, override]
+        if isinstance(index, slice):
+            positions = range(len(self))[index]
+            values = list(value)
+            if len(values) != len(positions):
+                raise ValueError(
+                    f"{self.name}[{index.start}:{index.stop}] holds {len(positions)} arrays, "
+                    f"got {len(values)}: the number of layers cannot change"
+                )
+            super().__setitem__(index, [self._convert(i, v) for i, v in zip(positions, values)])
+        else:
+            i = range(len(self))[index]  # an IndexError like a list's
+            super().__setitem__(index, self._convert(i, value))
+
+    def __reduce_ex__(self, protocol):  # type: ignore[no-untyped-def]
+        return (_Parameters, (self.name, self.shapes, self.layer_sizes, list(self)))
 
 
 class MLP:
@@ -206,8 +402,10 @@ class MLP:
         One name per layer after the input, from ``"sigmoid"``, ``"tanh"``,
         ``"relu"``, ``"leaky_relu"``, ``"identity"``, and ``"softmax"`` (output
         layer only). ``nnmath`` activation objects are accepted too.
-    seed : int, numpy.random.Generator or None
-        Where the initial weights come from; an int gives the same weights every time.
+    rng : int, numpy.random.Generator or None
+        Where the initial weights come from: a Generator is drawn from, an int
+        seeds a new one (the same weights every time), ``None`` draws fresh
+        entropy (as SciPy's ``rng`` arguments).
     init : {"xavier", "he", "lecun", "normal"}
         How the initial weights are drawn: normal with mean 0 and standard
         deviation :math:`\sqrt{2/(n_{in}+n_{out})}` (Xavier/Glorot, the
@@ -225,9 +423,12 @@ class MLP:
     ----------
     weights : list of ndarray
         ``weights[l - 1]`` is :math:`W^l`, shape ``(layer_sizes[l], layer_sizes[l - 1])``.
-        May be reassigned (arrays or nested lists of the right shape).
+        May be reassigned, whole or layer by layer (arrays or nested lists of
+        the right shape): each is checked and converted to a float64 array
+        where it is assigned, and the arrays passed in are left unchanged.
     biases : list of ndarray
-        ``biases[l - 1]`` is :math:`b^l`, shape ``(layer_sizes[l],)``.
+        ``biases[l - 1]`` is :math:`b^l`, shape ``(layer_sizes[l],)``; may be
+        reassigned like ``weights``.
     layer_sizes : tuple of int
     activations : tuple of str
 
@@ -241,12 +442,12 @@ class MLP:
     Examples
     --------
     >>> import numpy as np, nnmath
-    >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], rng=0)
     >>> [w.shape for w in net.weights], [b.shape for b in net.biases]
     ([(3, 2), (1, 3)], [(3,), (1,)])
     >>> net.forward(np.zeros((4, 2))).shape
     (4, 1)
-    >>> small = nnmath.MLP([2, 3, 1], ["tanh", "identity"], seed=0,
+    >>> small = nnmath.MLP([2, 3, 1], ["tanh", "identity"], rng=0,
     ...                    init="normal", weight_std=0.01)
     >>> small
     MLP(layer_sizes=[2, 3, 1], activations=['tanh', 'identity'],
@@ -257,7 +458,7 @@ class MLP:
         self,
         layer_sizes: Sequence[int],
         activations: Sequence[str | ScalarFunction],
-        seed: int | np.random.Generator | None = None,
+        rng: int | np.random.Generator | None = None,
         init: str = "xavier",
         weight_std: float | None = None,
     ) -> None:
@@ -277,32 +478,32 @@ class MLP:
                 f"{list(activations)}"
             )
         names = []
+        functions: list[ScalarFunction | Softmax] = []
         for i, act in enumerate(activations):
-            if act == _OUTPUT_ONLY:
+            if act == SOFTMAX.name or act is SOFTMAX:
                 if i != len(activations) - 1:
                     raise ValueError(
                         f"softmax is only allowed in the output layer, got it at position {i} of {list(activations)}"
                     )
-                names.append(_OUTPUT_ONLY)
+                g = SOFTMAX
             elif isinstance(act, ScalarFunction):
-                names.append(act.name)
+                g = act
             else:
-                _validate.choice(act, f"activations[{i}]", [*ACTIVATIONS, _OUTPUT_ONLY])
-                names.append(act)
+                _validate.choice(act, f"activations[{i}]", [*ACTIVATIONS, SOFTMAX.name])
+                g = get_activation(act)
+            names.append(g.name)
+            functions.append(g)
         _validate.choice(init, "init", (*INITS, _NORMAL))
         initial_std(init, sizes[0], sizes[1], weight_std)  # checks weight_std against init
         self.layer_sizes = sizes
         self.activations = tuple(names)
-        self._functions = [None if a == _OUTPUT_ONLY else get_activation(a) for a in activations]
+        self._functions = Layers(functions, first=1)  # g^1 .. g^L
         self.init = init
         self.weight_std = None if weight_std is None else float(weight_std)
-        rng = _validate.as_rng(seed, "seed")
-        self.weights: list[NDArray[np.float64]] = []
-        self.biases: list[NDArray[np.float64]] = []
-        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-            std = initial_std(init, n_in, n_out, weight_std)
-            self.weights.append(rng.normal(0.0, std, size=(n_out, n_in)))
-            self.biases.append(np.zeros(n_out))
+        generator = _validate.as_rng(rng, "rng")
+        self.weights = [generator.normal(0.0, initial_std(init, n_in, n_out, weight_std), size=(n_out, n_in))
+                        for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        self.biases = [np.zeros(n_out) for n_out in sizes[1:]]
 
     # --- parameters -----------------------------------------------------------
     @property
@@ -312,7 +513,7 @@ class MLP:
         Examples
         --------
         >>> import nnmath
-        >>> nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0).n_layers
+        >>> nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], rng=0).n_layers
         2
         """
         return len(self.layer_sizes) - 1
@@ -324,39 +525,69 @@ class MLP:
         Examples
         --------
         >>> import nnmath
-        >>> nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0).n_parameters   # 3*(2+1) + 1*(3+1)
+        >>> nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], rng=0).n_parameters   # 3*(2+1) + 1*(3+1)
         13
         """
         return sum(n_out * (n_in + 1) for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:]))
 
-    def _check_parameters(self) -> None:
-        """Validate (and convert) weights and biases a reader may have reassigned.
+    @property
+    def weights(self) -> list[NDArray[np.float64]]:
+        """The weight matrices, ``weights[l - 1]`` being :math:`W^l` of shape ``(n_out, n_in)`` of layer ``l``.
 
-        Every pass checks them, NaN and infinity included: an infinite weight
-        feeding a saturating unit (tanh, sigmoid) would otherwise give finite,
-        meaningless outputs and gradients.
+        Examples
+        --------
+        >>> import nnmath
+        >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], rng=0)
+        >>> net.weights[1] = [[1.0, 2.0, 3.0]]   # checked and converted here
+        >>> net.weights[1]
+        array([[1., 2., 3.]])
         """
+        return self._weights
+
+    @weights.setter
+    def weights(self, value: Sequence[ArrayLike]) -> None:
         sizes = self.layer_sizes
-        for name, params, shapes in (
-            ("weights", self.weights, [(n_out, n_in) for n_in, n_out in zip(sizes[:-1], sizes[1:])]),
-            ("biases", self.biases, [(n_out,) for n_out in sizes[1:]]),
-        ):
-            if not isinstance(params, list) or len(params) != self.n_layers:
+        self._weights = _Parameters("weights", [(n_out, n_in) for n_in, n_out in zip(sizes[:-1], sizes[1:])],
+                                    sizes, value)
+
+    @property
+    def biases(self) -> list[NDArray[np.float64]]:
+        """The bias vectors, ``biases[l - 1]`` being :math:`b^l` of shape ``(n_out,)`` of layer ``l``.
+
+        Examples
+        --------
+        >>> import nnmath
+        >>> nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], rng=0).biases
+        [array([0., 0., 0.]), array([0.])]
+        """
+        return self._biases
+
+    @biases.setter
+    def biases(self, value: Sequence[ArrayLike]) -> None:
+        self._biases = _Parameters("biases", [(n_out,) for n_out in self.layer_sizes[1:]], self.layer_sizes, value)
+
+    def _check_parameters(self) -> None:
+        """Check, without changing them, the weights and biases before a pass.
+
+        Assignment has already converted and shape-checked them; a reader may
+        still have changed entries in place (``net.weights[0][0, 0] = np.inf``)
+        or the number of layers (``net.weights.append(...)``). NaN and infinity
+        are errors: an infinite weight feeding a saturating unit (tanh,
+        sigmoid) would otherwise give finite, meaningless outputs and gradients.
+        """
+        for name, params in (("weights", self._weights), ("biases", self._biases)):
+            if len(params) != self.n_layers:
                 raise ValueError(
                     f"{name} must be a list of {self.n_layers} arrays (one per layer), got "
-                    f"{type(params).__name__} of length {len(params) if hasattr(params, '__len__') else '?'}"
+                    f"{type(params).__name__} of length {len(params)}"
                 )
-            for l, (array, shape) in enumerate(zip(params, shapes), start=1):
-                if not (isinstance(array, np.ndarray) and array.dtype == np.float64 and array.shape == shape):
-                    array = _validate.as_array(array, f"{name}[{l - 1}]")
-                    if array.shape != shape:
-                        raise ValueError(
-                            f"{name}[{l - 1}] (layer {l}) must have shape {shape}"
-                            + (" = (n_out, n_in)" if name == "weights" else " = (n_out,)")
-                            + f" for layer_sizes {list(self.layer_sizes)}, got shape {array.shape}"
-                        )
-                    params[l - 1] = array
-                elif not np.isfinite(array).all():
+            for l, (array, shape) in enumerate(zip(params, params.shapes), start=1):
+                if array.shape != shape:
+                    raise ValueError(
+                        f"{name}[{l - 1}] (layer {l}) must have shape {shape} for layer_sizes "
+                        f"{list(self.layer_sizes)}, got shape {array.shape}"
+                    )
+                if not np.isfinite(array).all():
                     raise ValueError(f"{name}[{l - 1}] (layer {l}) contains NaN or infinity")
 
     @staticmethod
@@ -392,7 +623,7 @@ class MLP:
         Examples
         --------
         >>> import nnmath
-        >>> nnmath.MLP([2, 3, 1], ["relu", "identity"], seed=0).get_parameters().shape
+        >>> nnmath.MLP([2, 3, 1], ["relu", "identity"], rng=0).get_parameters().shape
         (13,)
         """
         self._check_parameters()
@@ -418,7 +649,7 @@ class MLP:
         Examples
         --------
         >>> import numpy as np, nnmath
-        >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+        >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], rng=0)
         >>> net.set_parameters(np.arange(13.0))
         >>> net.weights[0], net.biases[0]
         (array([[0., 1.],
@@ -450,7 +681,7 @@ class MLP:
         Examples
         --------
         >>> import nnmath
-        >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+        >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], rng=0)
         >>> twin = net.copy()
         >>> twin.weights[0][0, 0] = 5.0
         >>> float(net.weights[0][0, 0]) == 5.0
@@ -460,24 +691,14 @@ class MLP:
 
     # --- forward and backward -------------------------------------------------
     def _forward(self, X: NDArray[np.float64]) -> Trace:
-        a: list[NDArray[np.float64]] = [X]
-        z: list[NDArray[np.float64] | None] = [None]
-        log_p = None  # log of a softmax output, kept for the cross-entropy loss
+        a, z = [X], []
         with np.errstate(over="ignore", invalid="ignore"):
             for W, b, g in zip(self.weights, self.biases, self._functions):
-                z_l = a[-1] @ W.T
-                z_l += b
-                z.append(z_l)
-                if g is None:
-                    p, log_p = _softmax_and_log(z_l)
-                    a.append(p)
-                else:
-                    a.append(g._value(z_l))
+                z.append(a[-1] @ W.T + b)  # z^l = W^l a^{l-1} + b^l, one sample per row
+                a.append(g._value(z[-1]))  # a^l = g(z^l)
         if not np.isfinite(a[-1]).all():
             raise self._not_finite("forward pass (its output)")
-        trace = Trace(a=a, z=z)
-        trace._log_output = log_p
-        return trace
+        return Trace(a=Layers(a, first=0), z=Layers(z, first=1))
 
     def forward(self, X: ArrayLike) -> NDArray[np.float64]:
         r"""The network's output for a batch of inputs.
@@ -505,7 +726,7 @@ class MLP:
         The biases start at 0, so inputs of 0 give :math:`\sigma(0) = 0.5`:
 
         >>> import numpy as np, nnmath
-        >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+        >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], rng=0)
         >>> net.forward(np.zeros((2, 2)))
         array([[0.5],
                [0.5]])
@@ -535,13 +756,13 @@ class MLP:
         """Check the targets and that the loss suits the output layer."""
         T = self._targets(T, n_samples)
         loss_fn = get_loss(loss)
-        if isinstance(loss_fn, CrossEntropy):
-            if self._functions[-1] is not None:
-                raise ValueError(
-                    "loss 'cross_entropy' needs a softmax output layer (activations ending in 'softmax'), "
-                    f"got activations {list(self.activations)}"
-                )
-            _check_distribution(T, "T", "a probability distribution (e.g. one-hot)")
+        needed = loss_fn.output_activation
+        if needed is not None and self.activations[-1] != needed:
+            raise ValueError(
+                f"loss {loss_fn.name!r} needs a {needed} output layer (activations ending in {needed!r}), "
+                f"got activations {list(self.activations)}"
+            )
+        loss_fn.check_targets(T, "T")
         return T, loss_fn
 
     def trace(self, X: ArrayLike, T: ArrayLike | None = None, loss: str | Loss = "sse") -> Trace:
@@ -575,7 +796,7 @@ class MLP:
         >>> net = nnmath.MLP([1, 1], ["identity"])
         >>> net.weights = [np.array([[2.0]])]
         >>> trace = net.trace([[3.0]], [[5.0]], "sse")
-        >>> trace.a[1], trace.loss, trace.delta[1], trace.weight_grads[0]
+        >>> trace.a[1], trace.loss, trace.delta[1], trace.weight_grads[1]
         (array([[6.]]), 0.5, array([[1.]]), array([[3.]]))
         >>> print(trace)
         a[0] = X, shape (1, 1):
@@ -594,8 +815,8 @@ class MLP:
 
         Without targets only the forward pass is traced:
 
-        >>> net.trace([[3.0]]).delta
-        []
+        >>> len(net.trace([[3.0]]).delta)
+        0
         """
         self._check_parameters()
         X = self._check_inputs(X)
@@ -603,45 +824,25 @@ class MLP:
         if T is None:
             return trace
         T, loss_fn = self._targets_and_loss(T, X.shape[0], loss)
-        is_softmax = self._functions[-1] is None
-        a, z = trace.a, trace.z
-        L = self.n_layers
         with np.errstate(over="ignore", invalid="ignore"):
-            # Output layer: delta^L = dLoss/dZ^L.
-            if isinstance(loss_fn, CrossEntropy):
-                n = X.shape[0]
-                log_p = trace._log_output  # log softmax(z[L]), from the forward pass
-                trace.loss = _cross_entropy(T, log_p)
-                delta_out = (a[L] - T) / n  # (p - t)/n: the softmax and log cancel
-            else:
-                trace.loss = loss_fn(a[L], T)
-                dL_da = loss_fn.gradient(a[L], T)
-                if is_softmax:  # J^T g = p * (g - <g, p>), J the softmax Jacobian
-                    inner = np.sum(dL_da * a[L], axis=1, keepdims=True)
-                    delta_out = a[L] * (dL_da - inner)
-                else:
-                    delta_out = dL_da * self._functions[-1]._derivative(z[L])
-            delta: list[NDArray[np.float64] | None] = [None] * (L + 1)
-            delta[L] = delta_out
-            weight_grads: list[NDArray[np.float64]] = [np.empty(0)] * L
-            bias_grads: list[NDArray[np.float64]] = [np.empty(0)] * L
-            ones = np.ones(X.shape[0])  # column sums as a matrix product: faster than sum(axis=0)
-            for l in range(L, 0, -1):
-                weight_grads[l - 1] = delta[l].T @ a[l - 1]  # (n_out, n_in)
-                bias_grads[l - 1] = ones @ delta[l]  # (n_out,)
-                if l > 1:  # delta^{l-1} = (delta^l W^l) * g'(Z^{l-1})
-                    back = delta[l] @ self.weights[l - 1]
-                    g = self._functions[l - 2]
-                    if g is relu:  # its slope is 0 or 1: multiplying by the mask z > 0 saves a float array
-                        back *= z[l - 1] > 0
-                    else:
-                        back *= g._derivative(z[l - 1])  # in place: no new array
-                    delta[l - 1] = back
-        if not (np.isfinite(trace.loss) and all(np.isfinite(g).all() for g in weight_grads)):
+            trace.loss = loss_fn.value_at_output(trace.z[-1], trace.a[-1], T)
+            trace.delta = self._backward(trace, T, loss_fn)
+            gradients = [parameter_gradients(trace.delta[l], trace.a[l - 1]) for l in range(1, self.n_layers + 1)]
+        trace.weight_grads = Layers([dW for dW, _ in gradients], first=1)
+        trace.bias_grads = Layers([db for _, db in gradients], first=1)
+        if not (np.isfinite(trace.loss) and all(np.isfinite(dW).all() for dW in trace.weight_grads)):
             raise self._not_finite("backward pass (a gradient)")
-        trace.delta, trace.weight_grads, trace.bias_grads = delta, weight_grads, bias_grads
         trace.loss_name = loss_fn.name
         return trace
+
+    def _backward(self, trace: Trace, T: NDArray[np.float64], loss: Loss) -> Layers[NDArray[np.float64]]:
+        r"""The error terms :math:`\delta^L, \delta^{L-1}, \dots, \delta^1`, from the output down."""
+        L, z, a, g = self.n_layers, trace.z, trace.a, self._functions
+        W = Layers(self.weights, first=1)
+        delta = {L: loss.output_error(g[L], z[L], a[L], T)}
+        for l in range(L - 1, 0, -1):
+            delta[l] = layer_error(delta[l + 1], W[l + 1], g[l], z[l])
+        return Layers([delta[l] for l in range(1, L + 1)], first=1)
 
     def loss(self, X: ArrayLike, T: ArrayLike, loss: str | Loss = "sse") -> float:
         """The loss of the network's output on ``X`` against targets ``T`` (a forward pass only).
@@ -690,10 +891,7 @@ class MLP:
         trace = self._forward(X)
         T, loss_fn = self._targets_and_loss(T, X.shape[0], loss)
         with np.errstate(over="ignore", invalid="ignore"):
-            if isinstance(loss_fn, CrossEntropy):
-                value = _cross_entropy(T, trace._log_output)
-            else:
-                value = loss_fn(trace.a[-1], T)
+            value = loss_fn.value_at_output(trace.z[-1], trace.a[-1], T)
         if not np.isfinite(value):
             raise self._not_finite("loss")
         return value
@@ -726,7 +924,7 @@ class MLP:
         Examples
         --------
         >>> import numpy as np, nnmath
-        >>> net = nnmath.MLP([2, 2, 2], ["sigmoid", "sigmoid"], seed=0)
+        >>> net = nnmath.MLP([2, 2, 2], ["sigmoid", "sigmoid"], rng=0)
         >>> value, dW, db = net.loss_and_gradients([[0.05, 0.10]], [[0.01, 0.99]], "sse")
         >>> [g.shape for g in dW], [g.shape for g in db]
         ([(2, 2), (2, 2)], [(2,), (2,)])
@@ -734,7 +932,7 @@ class MLP:
         if T is None:
             raise TypeError("T (the targets) is required for the gradients; trace(X) alone gives the forward pass")
         trace = self.trace(X, T, loss)
-        return trace.loss, trace.weight_grads, trace.bias_grads  # type: ignore[return-value]
+        return trace.loss, list(trace.weight_grads), list(trace.bias_grads)  # type: ignore[return-value]
 
     def gradient_check(
         self, X: ArrayLike, T: ArrayLike, loss: str | Loss = "sse", tolerance: float = 1e-6
@@ -770,7 +968,7 @@ class MLP:
         Examples
         --------
         >>> import nnmath
-        >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+        >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], rng=0)
         >>> result = net.gradient_check([[0.5, -1.0]], [[1.0]], "sse")
         >>> result.passed, result.analytic.shape
         (True, (13,))

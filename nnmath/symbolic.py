@@ -31,7 +31,7 @@ __all__ = [
     "derivative_from_limit",
     "same",
     "softmax_cross_entropy_gradient",
-    "softmax_jacobian",
+    "softmax_jacobian_derivation",
     "verify",
 ]
 
@@ -291,7 +291,7 @@ def activation_derivative(activation: ScalarFunction, z: sympy.Symbol | None = N
     return d
 
 
-def softmax_jacobian(n_classes: int = 3) -> tuple[sympy.Matrix, sympy.Matrix, Derivation]:
+def softmax_jacobian_derivation(n_classes: int = 3) -> tuple[sympy.Matrix, sympy.Matrix, Derivation]:
     r"""The Jacobian of softmax for ``n_classes`` logits, derived entry by entry.
 
     See the chapter :ref:`chapter-activations`.
@@ -319,7 +319,7 @@ def softmax_jacobian(n_classes: int = 3) -> tuple[sympy.Matrix, sympy.Matrix, De
     Examples
     --------
     >>> import nnmath.symbolic as sym
-    >>> z, J, derivation = sym.softmax_jacobian(2)
+    >>> z, J, derivation = sym.softmax_jacobian_derivation(2)
     >>> J.shape
     (2, 2)
     >>> sym.same(J[0, 0] + J[0, 1], 0)  # each row of the Jacobian sums to 0

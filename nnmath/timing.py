@@ -103,7 +103,7 @@ def gradient_costs(
     n_samples: int = 32,
     repeats: int = 5,
     fd_repeats: int = 3,
-    seed: int = 0,
+    rng: int | np.random.Generator | None = 0,
 ) -> list[GradientCost]:
     """Time one gradient by backpropagation and by central differences, for growing networks.
 
@@ -123,8 +123,9 @@ def gradient_costs(
         shape ``(n_samples, n_inputs)``.
     repeats, fd_repeats : int
         Repetitions for the median of backpropagation and of finite differences.
-    seed : int
-        Seeds the networks and the data.
+    rng : int, numpy.random.Generator or None
+        Where the networks' weights and the data come from (an int seeds a
+        new Generator).
 
     Returns
     -------
@@ -143,11 +144,11 @@ def gradient_costs(
     >>> row.layer_sizes, row.n_parameters
     ((4, 2, 2, 3), 25)
     """
-    rng = np.random.default_rng(seed)
+    rng = _validate.as_rng(rng, "rng")
     results = []
     for width in widths:
         w = _validate.whole_number(width, "width", minimum=1)
-        net = MLP([n_inputs, w, w, n_outputs], ["tanh", "tanh", "softmax"], seed=rng)
+        net = MLP([n_inputs, w, w, n_outputs], ["tanh", "tanh", "softmax"], rng=rng)
         X = rng.normal(size=(n_samples, n_inputs))
         T = np.eye(n_outputs)[rng.integers(0, n_outputs, size=n_samples)]
         probe = net.copy()

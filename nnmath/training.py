@@ -58,7 +58,7 @@ class History:
     >>> import nnmath
     >>> from nnmath.datasets import logic_gate
     >>> X, t = logic_gate("and")
-    >>> net = nnmath.MLP([2, 1], ["sigmoid"], seed=0)
+    >>> net = nnmath.MLP([2, 1], ["sigmoid"], rng=0)
     >>> history = nnmath.train(net, X, t[:, None], "mse", 1.0, 50)
     >>> history.loss.shape, history.steps, history.stop_reason
     ((51,), 50, 'step budget')
@@ -187,7 +187,7 @@ def train(
     --------
     >>> import numpy as np, nnmath
     >>> from nnmath.training import train
-    >>> net = nnmath.MLP([1, 1], ["identity"], seed=0)   # y = w x + b
+    >>> net = nnmath.MLP([1, 1], ["identity"], rng=0)   # y = w x + b
     >>> X = np.array([[0.0], [1.0], [2.0]])
     >>> history = train(net, X, 2 * X + 1, "mse", learning_rate=0.1, steps=500,
     ...                 loss_tolerance=1e-10)
@@ -198,7 +198,7 @@ def train(
 
     A callback sees every step; here it records the loss of each one:
 
-    >>> net = nnmath.MLP([1, 1], ["identity"], seed=0)
+    >>> net = nnmath.MLP([1, 1], ["identity"], rng=0)
     >>> seen = []
     >>> history = train(net, X, 2 * X + 1, "mse", 0.1, 3,
     ...                 callback=lambda k, n, trace: seen.append((k, trace.loss)))

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 import subprocess
 import sys
 import warnings
@@ -65,6 +66,24 @@ def central_difference(f, x, h=1e-5):
     return (f(up) - f(down)) / (up - down)
 
 
+def central_difference_gradient(f, x, h=6e-6):
+    """The gradient of a scalar function of a vector by central differences, one coordinate at a time.
+
+    Entry i is (f(x + h e_i) - f(x - h e_i)) / (step taken), with the step
+    actually taken after rounding as the denominator, as in central_difference.
+    Written here so that network gradients are checked against code that
+    shares nothing with nnmath.calculus.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    gradient = np.empty_like(x)
+    for i in range(x.size):
+        up, down = x.copy(), x.copy()
+        up[i] += h
+        down[i] -= h
+        gradient[i] = (f(up) - f(down)) / (up[i] - down[i])
+    return gradient
+
+
 class NoWarnings:
     """Context manager that records every warning and lets the test assert there were none.
 
@@ -97,9 +116,31 @@ def kernel_environment() -> dict[str, str]:
     return env
 
 
+@dataclass(frozen=True)
+class StrictBuild:
+    """One run of the strict build: its exit code, its log, and where it wrote."""
+
+    returncode: int
+    log: str
+    out: Path
+
+    @property
+    def html(self) -> Path:
+        return self.out / "_build" / "html"
+
+    @property
+    def executed(self) -> Path:
+        """MyST-NB's executed notebooks, one per page, at the page's path with .ipynb."""
+        return self.out / "_build" / "jupyter_execute"
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The whole book built strictly, exactly as `make book` builds it, into a temporary folder."""
+def strict_build(tmp_path_factory: pytest.TempPathFactory) -> StrictBuild:
+    """The whole book built strictly, exactly as `make book` builds it, into a temporary folder.
+
+    This is the one execution of every page in a test run: the page tests
+    (tests/test_pages.py) read the notebooks it executed, the site tests its HTML.
+    """
     from _book import ROOT
 
     out = tmp_path_factory.mktemp("book")
@@ -112,6 +153,11 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         env=kernel_environment(),
         timeout=1800,
     )
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, f"the strict build failed:\n{log[-6000:]}"
-    return out / "_build" / "html"
+    return StrictBuild(result.returncode, result.stdout + result.stderr, out)
+
+
+@pytest.fixture(scope="session")
+def built_site(strict_build: StrictBuild) -> Path:
+    """The strictly built website (_build/html); the test fails with the build's log if the build failed."""
+    assert strict_build.returncode == 0, f"the strict build failed:\n{strict_build.log[-6000:]}"
+    return strict_build.html

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import nnmath
-from conftest import NoWarnings, central_difference
+from conftest import NoWarnings, central_difference, central_difference_gradient
 
 Z = sympy.Symbol("z", real=True)
 
@@ -401,18 +401,20 @@ def test_heaviside_is_a_step_with_zero_derivative_and_a_matching_formula():
     assert "heaviside" not in nnmath.ACTIVATIONS  # gradient learning cannot use it
 
 
-# --- the network's softmax: running row maximum and log-softmax ------------------------------------
+# --- the one softmax computation: probabilities and their log ------------------------------------
 @settings(max_examples=60, deadline=None)
 @given(hnp.arrays(np.float64, st.tuples(st.integers(1, 20), st.integers(1, 40)),
                   elements=st.floats(-1e3, 1e3, allow_nan=False)))
-def test_network_softmax_matches_the_public_one_and_its_log(z):
-    # _row_max switches from a running maximum to z.max(axis=1) above 16 columns; both must be exact.
-    from nnmath.activations import _row_max, _softmax_and_log
+def test_softmax_log_softmax_and_the_output_layer_share_one_computation(z):
+    from nnmath.activations import SOFTMAX, _softmax_and_log
 
-    np.testing.assert_array_equal(_row_max(z), z.max(axis=1, keepdims=True))
     p, log_p = _softmax_and_log(z)
-    # Same exponentials, summed in a different order: agreement to a few ulps.
-    np.testing.assert_allclose(p, nnmath.softmax(z), rtol=1e-13, atol=1e-300)
+    # The output layer, softmax and log_softmax are this one computation: the same bits.
+    np.testing.assert_array_equal(SOFTMAX._value(z), p)
+    np.testing.assert_array_equal(nnmath.softmax(z), p)
+    np.testing.assert_array_equal(nnmath.log_softmax(z), log_p)
+    # Rows are distributions (to a few ulps of rounding in the sum).
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=0, atol=1e-13)
     finite = p > 1e-300  # log of an underflowed probability is finite here, log(0) would not be
     np.testing.assert_allclose(log_p[finite], np.log(p[finite]), rtol=1e-12, atol=1e-12)
     assert np.all(np.isfinite(log_p))
@@ -426,3 +428,27 @@ def test_network_softmax_on_large_logits_is_finite_and_exact():
     assert p[0, 2] == 0.0 and log_p[0, 2] == pytest.approx(-2000 - math.log(2))
     np.testing.assert_array_equal(p[1], [0.0, 0.0, 1.0])
     assert log_p[1, 2] == 0.0 and log_p[1, 0] == -1e300
+
+
+# --- the chain rule through the output layers -------------------------------------------------------
+@settings(max_examples=40, deadline=None)
+@given(hnp.arrays(np.float64, (3, 4), elements=st.floats(-5, 5)),
+       hnp.arrays(np.float64, (3, 4), elements=st.floats(-5, 5)))
+def test_softmax_backward_is_the_gradient_of_g_dot_softmax(z, g):
+    """SOFTMAX.backward(z, g) is the gradient of sum(g * softmax(z)) with respect to z, by central differences."""
+    from nnmath.activations import SOFTMAX
+
+    def f(flat):
+        return np.sum(g * _reference_softmax(flat.reshape(z.shape)))
+
+    numeric = central_difference_gradient(f, z.ravel()).reshape(z.shape)
+    # central differences of a function of size |g| <= 5 with h = 6e-6: error well below 1e-8
+    np.testing.assert_allclose(SOFTMAX.backward(z, g), numeric, rtol=0, atol=1e-8)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu", "identity"])
+def test_an_elementwise_backward_multiplies_by_the_derivative(name, rng):
+    g = nnmath.ACTIVATIONS[name]
+    z, upstream = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+    # the chain rule for a = g(z) entry by entry; the derivative itself is checked against SymPy above
+    np.testing.assert_array_equal(g.backward(z, upstream), upstream * g.derivative(z))

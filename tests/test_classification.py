@@ -21,7 +21,7 @@ from nnmath.classification import (
 
 def three_way_net():
     """A softmax layer whose logits are (x1, x2, -x1 - x2): class 0, 1 or 2 by the larger input."""
-    net = nnmath.MLP([2, 3], ["softmax"], seed=0)
+    net = nnmath.MLP([2, 3], ["softmax"], rng=0)
     net.weights[0] = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]])
     return net
 
@@ -33,7 +33,7 @@ def spiral_data():
 
 
 def spiral_net(seed=1):
-    return nnmath.MLP([2, 8, 8, 3], ["relu", "relu", "softmax"], seed=seed, init="he")
+    return nnmath.MLP([2, 8, 8, 3], ["relu", "relu", "softmax"], rng=seed, init="he")
 
 
 # --- the decision rule ---------------------------------------------------------------------
@@ -45,14 +45,14 @@ def test_predicted_class_is_the_most_probable_one():
 @given(st.integers(0, 10_000))
 def test_argmax_of_probabilities_is_argmax_of_logits(seed):
     """softmax keeps the order of the logits (p_i / p_j = exp(z_i - z_j)), so both rules agree."""
-    net = nnmath.MLP([2, 5, 4], ["tanh", "softmax"], seed=seed)
+    net = nnmath.MLP([2, 5, 4], ["tanh", "softmax"], rng=seed)
     X = np.random.default_rng(seed).normal(size=(50, 2))
     logits = net.trace(X).z[2]
     np.testing.assert_array_equal(predict_classes(net, X), np.argmax(logits, axis=1))
 
 
 def test_a_single_sigmoid_output_predicts_class_one_from_one_half():
-    net = nnmath.MLP([1, 1], ["sigmoid"], seed=0)
+    net = nnmath.MLP([1, 1], ["sigmoid"], rng=0)
     net.weights[0] = np.array([[1.0]])
     np.testing.assert_array_equal(predict_classes(net, [[-2.0], [0.0], [3.0]]), [0, 1, 1])
     assert accuracy(net, [[-2.0], [0.0], [3.0]], [0, 0, 1]) == pytest.approx(2 / 3)
@@ -105,7 +105,7 @@ def test_decision_regions_are_the_predicted_classes_on_a_grid():
 
 
 def test_decision_regions_of_a_linear_boundary():
-    net = nnmath.MLP([2, 2], ["softmax"], seed=0)
+    net = nnmath.MLP([2, 2], ["softmax"], rng=0)
     net.weights[0] = np.array([[1.0, 0.0], [-1.0, 0.0]])  # class 0 where x1 > 0
     G1, _, classes = decision_regions(net, (-1.0, 1.0), (0.0, 1.0), resolution=5)
     np.testing.assert_array_equal(classes, np.where(G1 >= 0, 0, 1))  # a tie at x1 = 0 goes to class 0
@@ -132,7 +132,7 @@ def test_bad_grids_are_named(kwargs, error, words):
 
 def test_decision_regions_need_two_inputs():
     with pytest.raises(ValueError, match="net must have 2 inputs"):
-        decision_regions(nnmath.MLP([3, 2], ["softmax"], seed=0), (0, 1), (0, 1))
+        decision_regions(nnmath.MLP([3, 2], ["softmax"], rng=0), (0, 1), (0, 1))
 
 
 # --- labels from targets ----------------------------------------------------------------------
@@ -195,13 +195,13 @@ def test_a_run_that_stops_early_keeps_the_snapshots_it_reached(spiral_data):
 
 def test_a_single_sigmoid_output_with_squared_error():
     X, labels = nnmath.datasets.moons(40, noise=0.1, rng=0)
-    net = nnmath.MLP([2, 8, 1], ["tanh", "sigmoid"], seed=0)
+    net = nnmath.MLP([2, 8, 1], ["tanh", "sigmoid"], rng=0)
     run = train_with_snapshots(net, X, labels.reshape(-1, 1), "mse", 2.0, 200, at=(200,))
     assert run.final_accuracy == accuracy(net, X, labels) > 0.8
 
 
 def diverging(X, T, on_divergence):
-    net = nnmath.MLP([2, 8, 3], ["tanh", "identity"], seed=0)
+    net = nnmath.MLP([2, 8, 3], ["tanh", "identity"], rng=0)
     return train_with_snapshots(net, X, T, "sse", 50.0, 500, at=(0, 1, 499), on_divergence=on_divergence)
 
 

@@ -67,7 +67,7 @@ def test_initial_std_rejects_bad_arguments(kwargs, error, match):
 @pytest.mark.parametrize("init, weight_std", [("xavier", None), ("he", None), ("lecun", None), ("normal", 0.05)])
 def test_every_layer_draws_weights_with_the_documented_standard_deviation(init, weight_std):
     sizes = [300, 200, 100]
-    net = nnmath.MLP(sizes, ["tanh", "identity"], seed=11, init=init, weight_std=weight_std)
+    net = nnmath.MLP(sizes, ["tanh", "identity"], rng=11, init=init, weight_std=weight_std)
     for W, n_in, n_out in zip(net.weights, sizes[:-1], sizes[1:]):
         expected = initial_std(init, n_in, n_out, weight_std)
         # N = 60 000 and 20 000 normal draws: the sample standard deviation has a relative
@@ -77,11 +77,11 @@ def test_every_layer_draws_weights_with_the_documented_standard_deviation(init, 
         assert abs(np.mean(W)) < 0.04 * expected
 
 
-@pytest.mark.parametrize("init", nnmath.INITS)
+@pytest.mark.parametrize("init", list(nnmath.INITS))
 def test_default_schemes_draw_exactly_what_they_drew_before(init):
     """The weights are the same draws as before weight_std existed: one normal array per layer."""
     sizes = [5, 4, 3, 2]
-    net = nnmath.MLP(sizes, ["tanh", "relu", "identity"], seed=123, init=init)
+    net = nnmath.MLP(sizes, ["tanh", "relu", "identity"], rng=123, init=init)
     rng = np.random.default_rng(123)
     formula = {
         "xavier": lambda n_in, n_out: np.sqrt(2.0 / (n_in + n_out)),
@@ -95,16 +95,16 @@ def test_default_schemes_draw_exactly_what_they_drew_before(init):
 
 
 def test_defaults_are_unchanged():
-    net = nnmath.MLP([2, 3, 1], ["relu", "identity"], seed=0)
+    net = nnmath.MLP([2, 3, 1], ["relu", "identity"], rng=0)
     assert net.init == "xavier" and net.weight_std is None
-    assert nnmath.INITS == ("xavier", "he", "lecun")
+    assert list(nnmath.INITS) == ["xavier", "he", "lecun"]
     assert repr(net) == "MLP(layer_sizes=[2, 3, 1], activations=['relu', 'identity'], init='xavier')"
-    explicit = nnmath.MLP([2, 3, 1], ["relu", "identity"], seed=0, init="xavier")
+    explicit = nnmath.MLP([2, 3, 1], ["relu", "identity"], rng=0, init="xavier")
     np.testing.assert_array_equal(net.get_parameters(), explicit.get_parameters())
 
 
 def test_normal_init_uses_the_same_spread_in_every_layer_and_the_same_draws():
-    net = nnmath.MLP([3, 5, 2], ["tanh", "identity"], seed=4, init="normal", weight_std=0.7)
+    net = nnmath.MLP([3, 5, 2], ["tanh", "identity"], rng=4, init="normal", weight_std=0.7)
     rng = np.random.default_rng(4)
     np.testing.assert_array_equal(net.weights[0], rng.normal(0.0, 0.7, size=(5, 3)))
     np.testing.assert_array_equal(net.weights[1], rng.normal(0.0, 0.7, size=(2, 5)))
@@ -115,8 +115,8 @@ def test_normal_init_uses_the_same_spread_in_every_layer_and_the_same_draws():
 
 
 def test_weight_std_scales_the_weights_exactly():
-    small = nnmath.MLP([4, 6, 2], ["relu", "identity"], seed=9, init="normal", weight_std=0.1)
-    large = nnmath.MLP([4, 6, 2], ["relu", "identity"], seed=9, init="normal", weight_std=1.0)
+    small = nnmath.MLP([4, 6, 2], ["relu", "identity"], rng=9, init="normal", weight_std=0.1)
+    large = nnmath.MLP([4, 6, 2], ["relu", "identity"], rng=9, init="normal", weight_std=1.0)
     for w_small, w_large in zip(small.weights, large.weights):
         np.testing.assert_allclose(w_large, 10.0 * w_small, rtol=1e-14)
 
@@ -137,7 +137,7 @@ def test_weight_std_scales_the_weights_exactly():
 )
 def test_mlp_validates_init_and_weight_std(kwargs, error, match):
     with pytest.raises(error, match=match):
-        nnmath.MLP([2, 3, 1], ["relu", "identity"], seed=0, **kwargs)
+        nnmath.MLP([2, 3, 1], ["relu", "identity"], rng=0, **kwargs)
 
 
 # --- layer_gradient_norms and error_term_norms ---------------------------------------------
@@ -151,7 +151,7 @@ def networks(draw):
     output = "softmax" if loss == "cross_entropy" else draw(st.sampled_from(HIDDEN))
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)
-    net = nnmath.MLP(sizes, [*hidden, output], seed=rng, init=draw(st.sampled_from(nnmath.INITS)))
+    net = nnmath.MLP(sizes, [*hidden, output], rng=rng, init=draw(st.sampled_from(list(nnmath.INITS))))
     net.biases = [rng.normal(0.0, 0.5, size=b.shape) for b in net.biases]
     batch = draw(st.integers(1, 5))
     X = rng.normal(size=(batch, sizes[0]))
@@ -177,7 +177,7 @@ def test_gradient_and_error_norms_equal_norms_of_backprop_arrays(case):
 
 def test_layer_gradient_norms_agree_with_finite_differences_of_the_loss(rng):
     """An independent reference: central differences over every weight, grouped by layer."""
-    net = nnmath.MLP([3, 4, 4, 2], ["tanh", "sigmoid", "identity"], seed=5)
+    net = nnmath.MLP([3, 4, 4, 2], ["tanh", "sigmoid", "identity"], rng=5)
     X, T = rng.normal(size=(6, 3)), rng.normal(size=(6, 2))
     probe = net.copy()
 
@@ -197,7 +197,7 @@ def test_layer_gradient_norms_agree_with_finite_differences_of_the_loss(rng):
 def test_error_term_norms_of_a_sigmoid_chain_follow_the_chain_rule():
     """delta_l = delta_(l+1) w_(l+1) sigma'(z_l) in a chain of one neuron per layer."""
     depth = 5
-    net = nnmath.MLP([1] * (depth + 1), ["sigmoid"] * depth, seed=0)
+    net = nnmath.MLP([1] * (depth + 1), ["sigmoid"] * depth, rng=0)
     weights = [0.5, -1.5, 2.0, 1.0, -0.7]
     net.weights = [np.array([[w]]) for w in weights]
     trace = net.trace([[0.8]], [[0.0]], "sse")
@@ -220,7 +220,7 @@ def test_sigmoid_network_gradients_vanish_and_relu_network_gradients_do_not():
 
     def norms(activation, init):
         def measure(seed):
-            net = nnmath.MLP([16] * 13 + [1], [activation] * 12 + ["identity"], seed=seed, init=init)
+            net = nnmath.MLP([16] * 13 + [1], [activation] * 12 + ["identity"], rng=seed, init=init)
             return layer_gradient_norms(net, X, T, "mse")
 
         return across_seeds(measure, 5).geometric_mean
@@ -234,7 +234,7 @@ def test_sigmoid_network_gradients_vanish_and_relu_network_gradients_do_not():
 
 # --- activation_statistics -----------------------------------------------------------------
 def test_activation_statistics_equal_a_forward_pass_written_out(rng):
-    net = nnmath.MLP([3, 5, 4, 2], ["relu", "tanh", "sigmoid"], seed=2)
+    net = nnmath.MLP([3, 5, 4, 2], ["relu", "tanh", "sigmoid"], rng=2)
     net.biases = [rng.normal(size=b.shape) for b in net.biases]
     X = rng.normal(size=(7, 3))
     stats = activation_statistics(net, X)
@@ -261,14 +261,14 @@ def test_he_keeps_relu_variance_and_xavier_halves_it():
     rng = np.random.default_rng(1)
     X = rng.normal(size=(1000, 256))
     for init, predicted in [("he", 1.0), ("lecun", 0.5)]:
-        net = nnmath.MLP([256] * 6, ["relu"] * 5, seed=3, init=init)
+        net = nnmath.MLP([256] * 6, ["relu"] * 5, rng=3, init=init)
         variance = activation_statistics(net, X).z_variance
         np.testing.assert_allclose(variance[1:] / variance[:-1], predicted, rtol=0.25)
 
 
 # --- dead_units ----------------------------------------------------------------------------
 def test_a_relu_unit_with_negative_net_input_for_every_sample_is_dead_and_gets_zero_gradient(rng):
-    net = nnmath.MLP([2, 4, 3, 1], ["relu", "relu", "identity"], seed=1, init="he")
+    net = nnmath.MLP([2, 4, 3, 1], ["relu", "relu", "identity"], rng=1, init="he")
     net.biases[0] = np.array([0.0, -20.0, 0.0, 0.0])  # inputs are ~N(0, 1): z < 0 always
     X = rng.normal(size=(30, 2))
     T = rng.normal(size=(30, 1))
@@ -287,7 +287,7 @@ def test_a_relu_unit_with_negative_net_input_for_every_sample_is_dead_and_gets_z
 
 
 def test_net_input_exactly_zero_counts_as_dead_and_one_positive_sample_keeps_a_unit_alive():
-    net = nnmath.MLP([1, 2, 1], ["relu", "identity"], seed=0)
+    net = nnmath.MLP([1, 2, 1], ["relu", "identity"], rng=0)
     net.weights[0] = np.array([[0.0], [1.0]])  # unit 1: z = 0 always; unit 2: z = x
     assert dead_units(net, [[-1.0], [-2.0]])[0].tolist() == [True, True]
     assert dead_units(net, [[-1.0], [2.0]])[0].tolist() == [True, False]
@@ -295,17 +295,17 @@ def test_net_input_exactly_zero_counts_as_dead_and_one_positive_sample_keeps_a_u
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "leaky_relu", "identity"])
 def test_units_with_a_nonzero_slope_everywhere_are_never_dead(activation):
-    net = nnmath.MLP([2, 3, 1], [activation, "identity"], seed=0)
+    net = nnmath.MLP([2, 3, 1], [activation, "identity"], rng=0)
     net.biases[0] = np.array([-20.0, -5.0, 0.0])
     assert not dead_units(net, [[1.0, -1.0], [0.5, 0.5]])[0].any()
 
 
 def test_dead_units_of_a_network_without_hidden_layers_is_empty():
-    assert dead_units(nnmath.MLP([2, 1], ["relu"], seed=0), [[1.0, 2.0]]) == []
+    assert dead_units(nnmath.MLP([2, 1], ["relu"], rng=0), [[1.0, 2.0]]) == []
 
 
 def test_dead_units_covers_every_hidden_layer_with_its_width():
-    net = nnmath.MLP([2, 5, 3, 4, 2], ["relu", "tanh", "relu", "softmax"], seed=0)
+    net = nnmath.MLP([2, 5, 3, 4, 2], ["relu", "tanh", "relu", "softmax"], rng=0)
     shapes = [d.shape for d in dead_units(net, np.ones((3, 2)))]
     assert shapes == [(5,), (3,), (4,)]
 
@@ -326,7 +326,7 @@ def test_across_seeds_collects_and_summarises():
 
 def test_across_seeds_builds_reproducible_networks():
     def measure(seed):
-        return nnmath.MLP([2, 3, 1], ["tanh", "identity"], seed=seed).weights[0].sum()
+        return nnmath.MLP([2, 3, 1], ["tanh", "identity"], rng=seed).weights[0].sum()
 
     first, second = across_seeds(measure, 4), across_seeds(measure, 4)
     np.testing.assert_array_equal(first.values, second.values)
@@ -371,7 +371,7 @@ def test_measurements_need_an_mlp(function):
 
 @pytest.mark.parametrize("function", [layer_gradient_norms, error_term_norms])
 def test_gradient_measurements_need_targets_of_the_right_shape(function):
-    net = nnmath.MLP([2, 3, 1], ["relu", "identity"], seed=0)
+    net = nnmath.MLP([2, 3, 1], ["relu", "identity"], rng=0)
     with pytest.raises(TypeError, match="T \\(the targets\\) is required"):
         function(net, [[1.0, 2.0]], None)
     with pytest.raises(ValueError, match="T must have shape"):
@@ -382,7 +382,7 @@ def test_gradient_measurements_need_targets_of_the_right_shape(function):
 
 @pytest.mark.parametrize("function", [activation_statistics, dead_units])
 def test_forward_measurements_check_the_inputs(function):
-    net = nnmath.MLP([2, 3, 1], ["relu", "identity"], seed=0)
+    net = nnmath.MLP([2, 3, 1], ["relu", "identity"], rng=0)
     with pytest.raises(ValueError, match=r"X must have shape \(n_samples, 2\)"):
         function(net, [[1.0, 2.0, 3.0]])
     with pytest.raises(ValueError, match="X must have 2 dimension"):

@@ -14,7 +14,7 @@ from nnmath.landscape import LossSurface, loss_surface, parameter_index, paramet
 @pytest.fixture
 def small(rng):
     """A [2, 3, 2] tanh/sigmoid network with non-zero biases and eight samples."""
-    net = nnmath.MLP([2, 3, 2], ["tanh", "sigmoid"], seed=3)
+    net = nnmath.MLP([2, 3, 2], ["tanh", "sigmoid"], rng=3)
     net.biases = [rng.normal(size=3), rng.normal(size=2)]
     X = rng.normal(size=(8, 2))
     T = rng.uniform(size=(8, 2))
@@ -68,7 +68,7 @@ def test_values_equal_the_network_loss_at_grid_points(small, loss):
 
 
 def test_cross_entropy_surface_equals_the_network_loss(rng):
-    net = nnmath.MLP([2, 4, 3], ["relu", "softmax"], seed=1)
+    net = nnmath.MLP([2, 4, 3], ["relu", "softmax"], rng=1)
     X = rng.normal(size=(6, 2))
     T = nnmath.one_hot([0, 1, 2, 2, 1, 0], 3)
     s = loss_surface(net, X, T, "cross_entropy", [("W", 2, 0, 1), ("W", 1, 3, 0)], [(-3, 3), (-3, 3)], n=6,
@@ -109,7 +109,7 @@ def test_gradient_components_equal_finite_differences_of_the_surface(small, loss
 
 def test_linear_neuron_surface_is_the_quadratic_by_hand():
     """y = w x + b with SSE: L(w, b) = 1/2 sum (w x + b - t)^2, and its gradient, in closed form."""
-    net = nnmath.MLP([1, 1], ["identity"], seed=0)
+    net = nnmath.MLP([1, 1], ["identity"], rng=0)
     x = np.array([-1.0, 0.5, 2.0])
     t = np.array([0.0, 1.0, 3.0])
     s = loss_surface(net, x.reshape(-1, 1), t.reshape(-1, 1), "sse", [("W", 1, 0, 0), ("b", 1, 0)],
@@ -123,7 +123,7 @@ def test_linear_neuron_surface_is_the_quadratic_by_hand():
 
 
 def test_layout_puts_the_first_parameter_along_columns():
-    net = nnmath.MLP([1, 1], ["identity"], seed=0)
+    net = nnmath.MLP([1, 1], ["identity"], rng=0)
     X, T = [[1.0]], [[0.0]]
     # L = (w + b)^2 / 2 with x = 1: asymmetric ranges tell the axes apart
     s = loss_surface(net, X, T, "sse", [("W", 1, 0, 0), ("b", 1, 0)], [(0, 1), (10, 12)], n=(2, 3))
@@ -153,7 +153,7 @@ def test_the_network_is_unchanged(small):
 
 
 def test_argmin_and_result_fields():
-    net = nnmath.MLP([1, 1], ["identity"], seed=0)
+    net = nnmath.MLP([1, 1], ["identity"], rng=0)
     X, T = [[1.0], [2.0]], [[2.0], [4.0]]  # t = 2x: zero loss at w = 2, b = 0
     s = loss_surface(net, X, T, "mse", [0, 1], [(0, 4), (-1, 1)], n=(9, 5))
     assert isinstance(s, LossSurface)
@@ -166,7 +166,7 @@ def test_argmin_and_result_fields():
 @settings(max_examples=15)
 @given(sizes=st.lists(st.integers(1, 3), min_size=2, max_size=4), data=st.data())
 def test_any_pair_of_parameters_any_network(sizes, data):
-    net = nnmath.MLP(sizes, ["tanh"] * (len(sizes) - 1), seed=0)
+    net = nnmath.MLP(sizes, ["tanh"] * (len(sizes) - 1), rng=0)
     if net.n_parameters < 2:
         return
     p = data.draw(st.integers(0, net.n_parameters - 1))
@@ -239,7 +239,7 @@ def test_gradient_flag_must_be_a_bool(args):
 
 
 def test_overflow_on_the_grid_names_the_point():
-    net = nnmath.MLP([1, 1], ["identity"], seed=0)
+    net = nnmath.MLP([1, 1], ["identity"], rng=0)
     with pytest.raises(ValueError, match=r"at W1\[0, 0\] = 1e\+308, b1\[0\] = .*choose smaller ranges"):
         loss_surface(net, [[10.0]], [[0.0]], "sse", [0, 1], [(0, 1e308), (0, 1)], n=2)
 

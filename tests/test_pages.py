@@ -1,26 +1,28 @@
 """Every page of the book executes from a clean kernel, as a reader would run it.
 
-MyST-markdown pages are read with jupytext and run with nbclient in the page's
-own folder (the kernel's working directory on the website build too). A cell
-that raises fails the page unless it is tagged ``raises-exception``; anything a
-page writes to stderr (a NumPy warning, a deprecation) fails it as well.
+The pages are executed once per test run, by the strict build (the
+``strict_build`` fixture of tests/conftest.py, the command of ``make book``):
+MyST-NB starts a fresh kernel for each page, in the page's own folder, and
+writes the executed notebook to ``_build/jupyter_execute/``. The tests here
+read those notebooks. A cell that raises fails its page unless it is tagged
+``raises-exception``; anything a page writes to stderr (a NumPy warning, a
+deprecation) fails it as well; a cell that fails the build is named by its
+page and its number.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import time
+import json
+import re
 from pathlib import Path
 
 import jupytext
-import nbclient
 import pytest
 
 from _book import ROOT, is_notebook, toc_pages
-from conftest import kernel_environment
 
 NOTEBOOK_PAGES = [p for p in toc_pages() if is_notebook(p)]
+PAGE_IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOK_PAGES]
 
 
 def test_every_page_with_code_cells_is_executed() -> None:
@@ -31,7 +33,7 @@ def test_every_page_with_code_cells_is_executed() -> None:
             assert page in NOTEBOOK_PAGES, f"{page.name} has code cells but no jupytext/kernelspec header"
 
 
-@pytest.mark.parametrize("page", NOTEBOOK_PAGES, ids=[str(p.relative_to(ROOT)) for p in NOTEBOOK_PAGES])
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES, ids=PAGE_IDS)
 def test_code_lines_fit_the_code_box(page: Path) -> None:
     """The rendered code box shows about 78 characters; longer lines are cut off on the website."""
     notebook = jupytext.read(page)
@@ -42,45 +44,77 @@ def test_code_lines_fit_the_code_box(page: Path) -> None:
             assert len(line) <= 78, f"cell {index} of {page.name} has a {len(line)}-character line: {line!r}"
 
 
-@contextlib.contextmanager
-def kernel_env():
-    """Start kernels with kernel_environment() (no MPLBACKEND override), then restore."""
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(kernel_environment())
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+# MyST-NB's report of a cell that raised during the build:
+#   An error occurred while executing the following cell:
+#   ------------------
+#   <the cell's source>
+#   ------------------
+FAILED_CELL = re.compile(r"An error occurred while executing the following cell:\n-+\n(.*?)\n-+\n", re.S)
+
+
+def failed_cells(page: Path, log: str) -> list[str]:
+    """'cell i: <first line>' for each cell of ``page`` whose source the build log reports as failing."""
+    cells = jupytext.read(page).cells
+    found = []
+    for source in FAILED_CELL.findall(log):
+        for index, cell in enumerate(cells):
+            if cell.cell_type == "code" and cell.source.strip() == source.strip():
+                found.append(f"cell {index}: {source.strip().splitlines()[0][:100]}")
+    return found
+
+
+def executed_notebook(page: Path, build) -> dict:
+    """The notebook the strict build executed for ``page``; a failure naming the page and cell if there is none."""
+    path = build.executed / page.relative_to(ROOT).with_suffix(".ipynb")
+    if not path.exists():
+        mentioned = [line for line in build.log.splitlines() if page.stem in line][-5:]
+        cells = failed_cells(page, build.log)
+        pytest.fail(
+            f"{page.relative_to(ROOT)} was not executed by the strict build (exit code {build.returncode})"
+            + (f"; it failed at {'; '.join(cells)}" if cells else "")
+            + ("\n" + "\n".join(mentioned) if mentioned else "")
+        )
+    return json.loads(path.read_text())
 
 
 @pytest.mark.pages
-@pytest.mark.parametrize("page", NOTEBOOK_PAGES, ids=[str(p.relative_to(ROOT)) for p in NOTEBOOK_PAGES])
-def test_page_executes_from_a_clean_kernel(page: Path) -> None:
-    notebook = jupytext.read(page)
-    client = nbclient.NotebookClient(
-        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(page.parent)}}
-    )
-    start = time.perf_counter()
-    with kernel_env():
-        client.execute()
-    seconds = time.perf_counter() - start
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES, ids=PAGE_IDS)
+def test_page_executes_from_a_clean_kernel(page: Path, strict_build) -> None:
+    notebook = executed_notebook(page, strict_build)
+    code_cells = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    expected = [cell for cell in jupytext.read(page).cells if cell.cell_type == "code"]
+    assert len(code_cells) == len(expected), f"{page.name}: the executed notebook is not this page's"
     problems = []
-    for index, cell in enumerate(notebook.cells):
+    for index, cell in enumerate(notebook["cells"]):
+        if cell["cell_type"] != "code":
+            continue
         tags = cell.get("metadata", {}).get("tags", [])
+        assert cell.get("execution_count") is not None or not cell["source"].strip(), (
+            f"{page.name}: cell {index} was not executed"
+        )
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error" and "raises-exception" not in tags:
                 problems.append(f"cell {index}: {output['ename']}: {output['evalue']}")
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
-                problems.append(f"cell {index} wrote to stderr: {output['text'][:300]}")
+                problems.append(f"cell {index} wrote to stderr: {''.join(output['text'])[:300]}")
         figure_metadata = cell.get("metadata", {}).get("mystnb", {})
         if "image" in figure_metadata or "figure" in figure_metadata:
             images = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
-            assert images, f"cell {index} is marked as a figure but drew no image"
+            assert images, f"{page.name}: cell {index} is marked as a figure but drew no image"
         if "raises-exception" in tags:
             assert any(o.get("output_type") == "error" for o in cell.get("outputs", [])), (
-                f"cell {index} is tagged raises-exception but raised nothing"
+                f"{page.name}: cell {index} is tagged raises-exception but raised nothing"
             )
-    assert not problems, "\n".join(problems)
-    print(f"{page.name}: executed in {seconds:.1f} s")
+    assert not problems, f"{page.name}:\n" + "\n".join(problems)
+
+
+def test_a_failing_cell_is_named_by_its_page_and_number(tmp_path: Path) -> None:
+    """The report of a build that stopped at a cell: the page's cell is found from the log."""
+    page = tmp_path / "page.md"
+    page.write_text("---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+                    "    format_version: 0.13\nkernelspec:\n  display_name: Python 3\n  language: python\n"
+                    "  name: python3\n---\n\n# A page\n\n"
+                    "```{code-cell} ipython3\nx = 1\n```\n\n```{code-cell} ipython3\n1 / 0\n```\n")
+    log = ("Executing notebook failed\nAn error occurred while executing the following cell:\n"
+           "------------------\n1 / 0\n------------------\n\nZeroDivisionError: division by zero\n")
+    assert failed_cells(page, log) == ["cell 2: 1 / 0"]  # cell 0 is the heading

@@ -115,7 +115,7 @@ def _softmax_symbols(z):
 
 @pytest.mark.parametrize("n", [2, 3, 4])
 def test_symbolic_softmax_jacobian_is_diag_p_minus_p_p_transpose(n):
-    z, J, d = sym.softmax_jacobian(n)
+    z, J, d = sym.softmax_jacobian_derivation(n)
     assert z.shape == (n, 1) and J.shape == (n, n)
     p = _softmax_symbols(list(z))
     # exactly: J equals SymPy's own Jacobian of softmax and diag(p) - p p^T
@@ -151,7 +151,7 @@ def test_symbolic_softmax_cross_entropy_gradient_is_p_minus_t(n):
 @pytest.mark.parametrize("n", [1, 2.5])
 def test_softmax_derivations_reject_bad_class_counts(n):
     with pytest.raises((ValueError, TypeError), match="n_classes"):
-        sym.softmax_jacobian(n)
+        sym.softmax_jacobian_derivation(n)
     with pytest.raises((ValueError, TypeError), match="n_classes"):
         sym.softmax_cross_entropy_gradient(n)
 
@@ -216,7 +216,7 @@ def test_verify_a_gradient_of_several_variables_at_explicit_points():
 
 
 def test_verify_a_jacobian_softmax():
-    z, J, _ = sym.softmax_jacobian(3)
+    z, J, _ = sym.softmax_jacobian_derivation(3)
     points = np.random.default_rng(1).normal(size=(5, 3))
     report = sym.verify(J, list(z), nnmath.softmax, nnmath.softmax_jacobian, points)
     assert report.passed and report.n_points == 5

@@ -89,7 +89,7 @@ def test_every_name_in_all_exists():
 
 # --- bad arguments --------------------------------------------------------------------
 def _net():
-    return nnmath.MLP([2, 3, 1], ["tanh", "identity"], seed=0)
+    return nnmath.MLP([2, 3, 1], ["tanh", "identity"], rng=0)
 
 
 def _grad(x):
@@ -153,7 +153,7 @@ SCALAR_ARGUMENTS = {
     "tolerance": lambda v: nnmath.check_gradient(np.sum, np.ones_like, [1.0], tolerance=v),
     "n_classes": lambda v: nnmath.one_hot([0], v),
     "coefficient": lambda v: nnmath.quadratic(v),
-    "seed": lambda v: nnmath.MLP([2, 1], ["identity"], seed=v),
+    "seed": lambda v: nnmath.MLP([2, 1], ["identity"], rng=v),
     "x": lambda v: nnmath.difference_errors(np.sin, np.cos, v, [1e-3]),
 }
 

@@ -9,6 +9,7 @@ import pytest
 
 import nnmath
 from nnmath.widgets import (
+    BLOW_UP,
     STATUSES,
     default_learning_rates,
     descent_frame,
@@ -53,8 +54,10 @@ def test_grid_of_learning_rates_on_the_quadratic(eta, status):
 
 def test_divergence_names_the_step_and_keeps_the_finite_trajectory():
     frame = descent_frame(nnmath.quadratic(1.0), 1.5)
-    assert frame.label == "diverged at step 7 with η = 1.5"
-    assert frame.diverged_at == 7 and len(frame.trajectory) == 8
+    # x_k = (-2)^k: the first step further than BLOW_UP = 10 times the start is k = 4 (|x| = 16)
+    assert BLOW_UP == 10.0
+    assert frame.label == "diverged at step 4 with η = 1.5"
+    assert frame.diverged_at == 4 and len(frame.trajectory) == 5
     assert np.all(np.isfinite(frame.trajectory)) and np.all(np.isfinite(frame.gap))
     huge = descent_frame(nnmath.quadratic(1.0), 1e300)  # overflows: DivergenceError inside
     assert huge.status == "diverged" and huge.diverged_at == 1
@@ -96,7 +99,7 @@ def test_frame_html_has_alt_text_with_eta_and_outcome():
     f = nnmath.quadratic(1.0)
     tag = frame_html(descent_frame(f, 1.5), f, dpi=40)
     alt = re.search(r'alt="([^"]*)"', tag).group(1)
-    assert "η = 1.5" in alt and "diverged at step 7" in alt
+    assert "η = 1.5" in alt and "diverged at step 4" in alt
     assert 'src="data:image/png;base64,' in tag
 
 
@@ -110,7 +113,7 @@ def test_static_widget_precomputes_frames_and_links_slider_to_stack():
     alts = [re.search(r'alt="([^"]*)"', c.value).group(1) for c in box.display.children]
     assert len(set(alts)) == 3
     assert box.link.source == (box.slider, "index") and box.link.target == (box.display, "selected_index")
-    note = box.children[-1].value
+    note = box.box.children[-1].value
     assert "Precomputed for η = 0.25, 1, 1.5" in note and "live" in note
 
 
@@ -145,7 +148,8 @@ def test_live_widget_recomputes_on_every_slider_move():
         assert f"η = {eta:g}" in box.frames.label
     assert [s for s, _ in seen.values()] == ["slow", "converged", "oscillating", "diverged"]
     assert len({v for _, v in seen.values()}) == 4
-    box.start_sliders[0].value = 1.0
+    assert list(box.controls) == ["learning_rate", "v1_start", "v2_start"]
+    box.controls["v1_start"].value = 1.0
     np.testing.assert_allclose(box.frames.trajectory[0], [1.0, 1.0])
 
 
@@ -153,7 +157,56 @@ def test_live_widget_on_the_profit_function():
     box = learning_rate_widget(nnmath.profit, mode="live", dpi=30)
     box.slider.value = 0.5
     assert box.frames.status == "oscillating"
-    assert box.start_sliders == []
+    assert list(box.controls) == ["learning_rate"]  # one variable: no start sliders
+
+
+# --- the framework with two controls (a grid of frames) ---------------------------------------------
+def test_a_static_widget_over_two_controls_switches_a_grid_of_frames():
+    import ipywidgets as w
+    from nnmath._frames import Axis, static_widget
+    from nnmath.widgets import _DescentPainter
+
+    f = nnmath.quadratic(1.0)
+    rates, starts = [0.25, 1.0, 1.5], [1.0, -0.5]
+    grid = [[descent_frame(f, eta, x0=x0) for x0 in starts] for eta in rates]
+    widget = static_widget(grid, _DescentPainter(30, f, np.array(1.0)),
+                           [Axis("learning_rate", "η", [f"{r:g}" for r in rates], start=1),
+                            Axis("x0", "x₀", [f"{x:g}" for x in starts])], "<p>note</p>")
+    assert list(widget.controls) == ["learning_rate", "x0"] and widget.frames == grid
+    outer = widget.display
+    assert isinstance(outer, w.Stack) and len(outer.children) == 3 and outer.selected_index == 1
+    for row, inner in zip(grid, outer.children):  # one Stack per learning rate, one picture per start
+        alts = [re.search(r'alt="([^"]*)"', page.value).group(1) for page in inner.children]
+        assert alts == [frame.alt for frame in row]
+    # the first slider switches the outer stack; the second every inner one, in the browser
+    eta, x0 = widget.controls["learning_rate"], widget.controls["x0"]
+    pairs = {(link.source[0], link.target[0]) for link in widget.links}
+    assert pairs == {(eta, outer)} | {(x0, inner) for inner in outer.children}
+    assert all(link.source[1] == "index" and link.target[1] == "selected_index" for link in widget.links)
+
+
+def test_a_live_widget_over_two_controls_recomputes_from_both():
+    import ipywidgets as w
+    from nnmath._frames import live_widget
+    from nnmath.widgets import _DescentPainter
+
+    f = nnmath.quadratic(1.0)
+    controls = {"learning_rate": w.FloatSlider(value=0.25, min=0.01, max=2.0),
+                "x0": w.FloatSlider(value=1.0, min=-2.0, max=2.0)}
+    made = []
+
+    def painter(frame):
+        made.append(frame)
+        return _DescentPainter(30, f, np.array(2.0))
+
+    widget = live_widget(controls, lambda learning_rate, x0: descent_frame(f, learning_rate, x0=x0), painter)
+    assert widget.frames.learning_rate == 0.25 and widget.frames.trajectory[0] == 1.0
+    controls["x0"].value = -0.5
+    assert widget.frames.trajectory[0] == -0.5 and widget.frames.learning_rate == 0.25
+    controls["learning_rate"].value = 1.5
+    assert widget.frames.status == "diverged" and widget.frames.trajectory[0] == -0.5
+    assert len(made) == 1  # one figure, reused for every frame
+    assert widget.display.value == frame_html(widget.frames, f, dpi=30, x0=2.0)
 
 
 @pytest.mark.parametrize(
