@@ -7,7 +7,7 @@ gzips text (HTML, CSS, JavaScript, JSON, SVG) would send. Images and fonts
 are sent as they are. Then the page is opened again on a CPU slowed down 4x
 (Chromium's Emulation.setCPUThrottlingRate, a stand-in for a low-end phone),
 and the time from navigation until its math is typeset and its fonts loaded is
-measured.
+measured, with the time of the first paint.
 
 Goals (issue 19): a chapter without widgets transfers at most 1 MB, a page with
 widgets at most 2 MB, and math is typeset within 2 s on the throttled CPU.
@@ -78,12 +78,13 @@ def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-# Resolves when the page's math is on screen with its fonts: typeset (at build
-# time, or by MathJax if a page still loads it) and the web fonts loaded.
+# When the page's math is on screen with its fonts: typeset (at build time, or by
+# MathJax if a page still loads it) and the web fonts loaded; and the first paint.
 MATH_READY = """async () => {
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
   await document.fonts.ready;
-  return performance.now();
+  const paint = performance.getEntriesByName('first-contentful-paint')[0];
+  return [performance.now(), paint ? paint.startTime : NaN];
 }"""
 
 
@@ -107,16 +108,17 @@ def measure(browser, url: str) -> dict:
     return {"rows": rows, "widgets": widgets}
 
 
-def math_seconds(browser, url: str, rate: float = 4.0) -> float:
-    """Seconds from navigation until the math is typeset and its fonts loaded, on a CPU slowed ``rate`` times."""
+def math_seconds(browser, url: str, rate: float = 4.0) -> tuple[float, float]:
+    """(seconds until the math is typeset and its fonts loaded, seconds until the first paint), from
+    navigation, on a CPU slowed ``rate`` times."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
     page.goto(url, wait_until="domcontentloaded")
-    milliseconds = page.evaluate(MATH_READY)
+    ready, paint = page.evaluate(MATH_READY)
     context.close()
-    return milliseconds / 1000
+    return ready / 1000, paint / 1000
 
 
 def main() -> int:
@@ -138,18 +140,18 @@ def main() -> int:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
             print(f"{'page':<34} {'widgets':>7} {'requests':>8} {'raw (KB)':>9} {'sent (KB)':>9} {'goal':>6} "
-                  f"{'math, 4x CPU (s)':>16}")
+                  f"{'4x CPU: paint (s)':>17} {'math (s)':>8}")
             for name in pages:
                 visit = measure(browser, f"{base}/{name}")
                 raw = sum(r[1] for r in visit["rows"])
                 sent = sum(r[2] for r in visit["rows"])
                 goal = GOAL_WIDGETS if visit["widgets"] else GOAL_PLAIN
-                seconds = math_seconds(browser, f"{base}/{name}")
+                seconds, paint = math_seconds(browser, f"{base}/{name}")
                 verdict = "met" if sent <= goal else "OVER"
                 if sent > goal or seconds > GOAL_SECONDS:
                     over.append(name)
                 print(f"{name:<34} {'yes' if visit['widgets'] else 'no':>7} {len(visit['rows']):>8} "
-                      f"{raw / 1024:>9.0f} {sent / 1024:>9.0f} {verdict:>6} {seconds:>16.2f}")
+                      f"{raw / 1024:>9.0f} {sent / 1024:>9.0f} {verdict:>6} {paint:>17.2f} {seconds:>8.2f}")
                 if args.requests:
                     for url, size, transferred in sorted(visit["rows"], key=lambda r: -r[2]):
                         print(f"    {transferred / 1024:>8.1f} KB sent {size / 1024:>8.1f} KB raw  {url[len(base):]}")
