@@ -204,7 +204,6 @@ def _fix_widget_pages(app: Sphinx, pagename: str, templatename: str, context: di
             return
 
 
-
 # --- Math typeset at build time ----------------------------------------------------------------
 # Sphinx writes each formula as TeX inside an element of class "math" (the only
 # place MathJax would look: MyST-NB marks the rest of a page mathjax_ignore):
@@ -222,14 +221,14 @@ MATH_STYLESHEET = "nnmath-math.css"
 MATH_FONTS = "mathjax/output/chtml/fonts/woff-v2"
 
 
-def formula_source(element_html: str, display: bool) -> str:
+def formula_source(element_html: str) -> str:
     r"""The TeX of one formula as Sphinx wrote it into the page: unescaped, delimiters removed.
 
-    >>> formula_source(r"\(a &lt; b\)", display=False)
+    >>> formula_source(r"\(a &lt; b\)")
     'a < b'
-    >>> formula_source("\n\\[\nx^2\n\\]", display=True)
+    >>> formula_source("\n\\[\nx^2\n\\]")
     'x^2'
-    >>> formula_source(r"\begin{align}a &amp;= b\end{align}", display=True)
+    >>> formula_source(r"\begin{align}a &amp;= b\end{align}")
     '\\begin{align}a &= b\\end{align}'
     """
     tex = html.unescape(element_html).strip()
@@ -242,8 +241,7 @@ def formula_source(element_html: str, display: bool) -> str:
 def _math_in_page(text: str) -> list[tuple[re.Match, str, bool]]:
     found = []
     for match in _MATH_ELEMENT.finditer(text):
-        display = match["tag"] == "div"
-        found.append((match, formula_source(match["tex"], display), display))
+        found.append((match, formula_source(match["tex"]), match["tag"] == "div"))
     return found
 
 
