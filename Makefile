@@ -6,8 +6,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 # The website's scripts, fetched from the npm registry at build time and served
-# from the site itself (pinned versions; see _config.yml).
-JS_PACKAGES := mathjax@3.2.2 requirejs@2.3.7 @jupyter-widgets/html-manager@1.0.6
+# from the site itself (pinned versions; see _config.yml). MathJax runs in Node
+# during the build (_ext/render_math.js): readers get its fonts, not its TeX
+# parser. axe-core is for the browser tests only and is not served.
+JS_PACKAGES := mathjax@3.2.2 requirejs@2.3.7 @jupyter-widgets/html-manager@1.0.15 axe-core@4.14.1
 VENDOR      := _vendor/site
 VSTAMP      := _vendor/.installed
 
@@ -30,13 +32,15 @@ $(STAMP): requirements.txt pyproject.toml
 
 $(VSTAMP): Makefile
 	@command -v npm >/dev/null 2>&1 || { echo "npm (Node.js) is needed to fetch the site's MathJax and widget scripts; install Node.js (e.g. apt-get install nodejs npm)"; exit 1; }
-	rm -rf _vendor && mkdir -p _vendor/packages $(VENDOR)/mathjax $(VENDOR)/requirejs $(VENDOR)/html-manager
+	rm -rf _vendor && mkdir -p _vendor/packages _vendor/node/mathjax _vendor/test/axe-core \
+	  $(VENDOR)/mathjax $(VENDOR)/requirejs $(VENDOR)/html-manager
 	cd _vendor/packages && npm pack --silent $(JS_PACKAGES) >/dev/null
-	tar -xzf _vendor/packages/mathjax-3.2.2.tgz -C $(VENDOR)/mathjax --strip-components=2 \
-	  package/es5/tex-mml-chtml.js package/es5/input package/es5/output/chtml package/es5/ui package/es5/a11y package/es5/sre package/es5/adaptors
+	tar -xzf _vendor/packages/mathjax-3.2.2.tgz -C _vendor/node/mathjax --strip-components=2 package/es5
+	tar -xzf _vendor/packages/mathjax-3.2.2.tgz -C $(VENDOR)/mathjax --strip-components=2 package/es5/output/chtml/fonts/woff-v2
 	tar -xzf _vendor/packages/requirejs-2.3.7.tgz -C $(VENDOR)/requirejs --strip-components=1 package/require.js
-	tar -xzf _vendor/packages/jupyter-widgets-html-manager-1.0.6.tgz -C $(VENDOR)/html-manager --strip-components=2 \
+	tar -xzf _vendor/packages/jupyter-widgets-html-manager-1.0.15.tgz -C $(VENDOR)/html-manager --strip-components=2 \
 	  --exclude='*.map' --exclude=package/dist/embed.js --exclude=package/dist/libembed-amd.js package/dist
+	tar -xzf _vendor/packages/axe-core-4.14.1.tgz -C _vendor/test/axe-core --strip-components=1 package/axe.min.js package/LICENSE
 	@touch $(VSTAMP)
 
 vendor: $(VSTAMP)

@@ -12,17 +12,29 @@
   declared the constant twice and the browser reported a SyntaxError. Scripts
   with the same file and attributes are kept once.
 - Pages with widgets get a small inline script between require.js and the
-  self-hosted widget manager (``html-manager/embed-amd.js``), which fixes two
-  things the manager assumes about the page:
+  self-hosted widget manager (``html-manager/embed-amd.js``), for what the
+  manager assumes about the page:
 
   * it derives the address of its font files from its RequireJS module name,
     relative to the page (``book/@jupyter-widgets/html-manager/dist/...``,
     which does not exist); a RequireJS ``paths`` entry points that name at
     the directory the manager is really served from;
-  * its controls typeset their labels with MathJax 2's ``MathJax.Hub.Queue``,
-    and the site serves MathJax 3, so every labelled control threw a
-    TypeError; the script adds a ``Hub.Queue`` that calls MathJax 3's
-    ``typesetPromise``.
+  * the manager typesets a control's label with MathJax when MathJax is on
+    the page; no page loads MathJax (see below), so labels stay plain text.
+- Math is typeset at build time: MathJax 3 runs in Node
+  (``_ext/render_math.js``) over every formula of the built pages, which then
+  carry MathJax's CommonHTML output, with MathML for screen readers, and one
+  shared stylesheet (``_static/nnmath-math.css``). Readers download MathJax's
+  fonts but no TeX parser, the formulas appear with the page, and they are
+  not tab stops (there is no MathJax menu). A TeX error fails the build.
+- The theme's Font Awesome script (1.5 MB, which swaps every icon for an SVG)
+  is left out; the theme's style sheet draws the same icons with its Font
+  Awesome web font.
+- ``_ext/static/nnmath-site.css`` and ``nnmath-site.js`` fix what the theme
+  stack emits for readers of screen readers, keyboards and phones: accessible
+  names that match the visible text, the bibliography's list roles, the
+  widget sliders' names and spoken values, contrast, focus rings, touch
+  targets, and layouts that fit a 390 px screen.
 - The single-page build (``make pdf``) gets the html visitors that
   extensions registered for "html" only, and every chapter's widget states.
 - The repository button and the Binder, Colab and JupyterHub launch buttons
@@ -38,6 +50,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -174,26 +187,6 @@ WIDGET_PAGE_FIXES = """
     var directory = loader.src.split("?")[0].replace(/requirejs\\/require\\.js$/, "html-manager");
     window.require.config({paths: {"@jupyter-widgets/html-manager/dist": directory}});
   }
-  function typeset(element) {
-    var mj = window.MathJax;
-    var ready = mj && mj.startup && mj.startup.promise ? mj.startup.promise : Promise.resolve();
-    ready.then(function () {
-      if (window.MathJax && window.MathJax.typesetPromise) {
-        return window.MathJax.typesetPromise(element ? [element] : undefined);
-      }
-    }).catch(function (error) { console.warn("MathJax could not typeset a widget label", error); });
-  }
-  function addHub() {
-    if (window.MathJax && !window.MathJax.Hub) {
-      window.MathJax.Hub = {Queue: function () {
-        Array.prototype.forEach.call(arguments, function (command) {
-          if (Array.isArray(command) && command[0] === "Typeset") { typeset(command[2]); }
-        });
-      }};
-    }
-  }
-  document.addEventListener("DOMContentLoaded", addHub);
-  window.addEventListener("load", addHub);
 })();
 """
 
@@ -209,6 +202,149 @@ def _fix_widget_pages(app: Sphinx, pagename: str, templatename: str, context: di
         if str(getattr(script, "filename", script) or "").split("?")[0].endswith(WIDGET_MANAGER):
             scripts.insert(index, _JavaScript("", body=WIDGET_PAGE_FIXES, priority=script.priority))
             return
+
+
+# --- Math typeset at build time ----------------------------------------------------------------
+# Sphinx writes each formula as TeX inside an element of class "math" (the only
+# place MathJax would look: MyST-NB marks the rest of a page mathjax_ignore):
+# <span class="math ...">\(...\)</span> inline, <div class="... math ...">\[...\]</div>
+# displayed, and a bare \begin{...}...\end{...} for amsmath environments. A
+# numbered equation's <span class="eqno"> comes first inside the div.
+_MATH_ELEMENT = re.compile(
+    r'<(?P<tag>span|div)(?P<attrs> class="(?:[^"]* )?math(?: [^"]*)?"[^>]*)>(?P<eqno>\s*<span class="eqno">.*?</span>)?'
+    r"(?P<tex>.*?)</(?P=tag)>",
+    re.DOTALL,
+)
+_DELIMITERS = ((r"\(", r"\)"), (r"\[", r"\]"))
+MATH_STYLESHEET = "nnmath-math.css"
+# Where the stylesheet (in _static/) finds MathJax's fonts (served from _vendor/site/mathjax/).
+MATH_FONTS = "mathjax/output/chtml/fonts/woff-v2"
+
+
+def formula_source(element_html: str) -> str:
+    r"""The TeX of one formula as Sphinx wrote it into the page: unescaped, delimiters removed.
+
+    >>> formula_source(r"\(a &lt; b\)")
+    'a < b'
+    >>> formula_source("\n\\[\nx^2\n\\]")
+    'x^2'
+    >>> formula_source(r"\begin{align}a &amp;= b\end{align}")
+    '\\begin{align}a &= b\\end{align}'
+    """
+    tex = html.unescape(element_html).strip()
+    for opening, closing in _DELIMITERS:
+        if tex.startswith(opening) and tex.endswith(closing):
+            return tex[len(opening) : -len(closing)].strip()
+    return tex
+
+
+def _math_in_page(text: str) -> list[tuple[re.Match, str, bool]]:
+    found = []
+    for match in _MATH_ELEMENT.finditer(text):
+        found.append((match, formula_source(match["tex"]), match["tag"] == "div"))
+    return found
+
+
+def typeset_formulas(formulas: list[tuple[str, bool]], mathjax: Path, font_url: str) -> tuple[list[str], str]:
+    """Each formula's CommonHTML (with assistive MathML) and the stylesheet they share, from MathJax in Node.
+
+    Raises RuntimeError, listing the formulas, when MathJax reports a TeX error.
+    """
+    script = Path(__file__).with_name("render_math.js")
+    if shutil.which("node") is None:
+        raise RuntimeError("Node.js (node) is needed to typeset the book's math at build time")
+    if not (mathjax / "node-main.js").exists():
+        raise RuntimeError(f"MathJax is not at {mathjax}: run `make vendor`")
+    request = json.dumps({"formulas": [[tex, int(display)] for tex, display in formulas]})
+    result = subprocess.run(["node", str(script), str(mathjax), font_url], input=request, capture_output=True,
+                            text=True, timeout=600)
+    if result.returncode != 0:
+        raise RuntimeError(f"MathJax in Node failed:\n{result.stderr[-3000:]}")
+    reply = json.loads(result.stdout)
+    if reply["errors"]:
+        listed = "\n".join(f"  {message}: {formulas[index][0]!r}" for index, message in reply["errors"])
+        raise RuntimeError(f"TeX errors in {len(reply['errors'])} formulas:\n{listed}")
+    return reply["html"], reply["css"]
+
+
+def _built_pages(outdir: Path) -> list[Path]:
+    return [p for p in sorted(outdir.rglob("*.html"))
+            if p.relative_to(outdir).parts[0] not in ("_static", "_sources", "_images")]
+
+
+# Fixes to the HTML the theme stack writes, applied to every built page, each as
+# (what it fixes, pattern, replacement). tests/test_browser.py checks the result
+# with axe-core, so a theme upgrade that changes the HTML fails there.
+PAGE_FIXES = [
+    # The theme's Font Awesome script (a <script> in the head, and its preload link).
+    ("Font Awesome script", re.compile(r'\s*<(?:script defer|link rel="preload" as="script" href)[^>]*?'
+                                       r'_static/scripts/fontawesome\.js[^>]*>(?:</script>)?'), ""),
+    # The Search buttons are named "Search" but show "Search Ctrl+K": the name comes from the text.
+    ("search button name", re.compile(r'(<button class="btn search-button-field search-button__button[^"]*"[^>]*?)'
+                                      r' aria-label="Search"'), r"\1"),
+    # MyST-NB names each hide-input toggle "Toggle hidden content"; its text, "Show code cell
+    # source", is the better name.
+    ("hidden-cell toggle name", re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>"),
+    # sphinxcontrib-bibtex marks the entries of a role=list with the deprecated doc-biblioentry role.
+    ("bibliography entries", re.compile(r'(<div class="citation" id="[^"]*") role="doc-biblioentry"'),
+     r'\1 role="listitem"'),
+]
+
+
+def fix_page(text: str) -> str:
+    """The page with every fix of :data:`PAGE_FIXES` applied."""
+    for _, pattern, replacement in PAGE_FIXES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _typeset_site(app: Sphinx, exception: Exception | None) -> None:
+    """Replace every formula of every built page by MathJax's output, and apply :data:`PAGE_FIXES`."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    pages = {page: page.read_text(encoding="utf-8") for page in _built_pages(outdir)}
+    found = {page: _math_in_page(text) for page, text in pages.items()}
+    formulas = sorted({(tex, display) for matches in found.values() for _, tex, display in matches})
+    mathjax = Path(app.confdir) / app.config.nnmath_mathjax_node
+    rendered, css = typeset_formulas(formulas, mathjax, MATH_FONTS) if formulas else ([], "")
+    output = dict(zip(formulas, rendered))
+    for page, text in pages.items():
+        pieces, last = [], 0
+        for match, tex, display in found[page]:
+            pieces += [text[last : match.start()], f"<{match['tag']}{match['attrs']}>", match["eqno"] or "",
+                       output[(tex, display)], f"</{match['tag']}>"]
+            last = match.end()
+        pieces.append(text[last:])
+        new = fix_page("".join(pieces))
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+    static = outdir / "_static"
+    static.mkdir(exist_ok=True)
+    (static / MATH_STYLESHEET).write_text(css, encoding="utf-8")
+    logger.info(f"[nnmath_site] typeset {len(formulas)} distinct formulas in {len(pages)} pages")
+
+
+def _drop_mathjax(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Take MathJax and its configuration out of the page: its math is typeset at build time."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    mathjax = str(app.config.mathjax_path).split("?")[0]
+
+    def runtime_mathjax(script: Any) -> bool:
+        filename = str(getattr(script, "filename", script) or "").split("?")[0]
+        body = (getattr(script, "attributes", {}) or {}).get("body", "")
+        return (bool(filename) and filename.endswith(mathjax)) or "window.MathJax" in body
+
+    scripts[:] = [script for script in scripts if not runtime_mathjax(script)]
+
+
+SITE_STATIC = Path(__file__).with_name("static")
+
+
+def _add_site_assets(app: Sphinx, config: Any) -> None:
+    config.html_static_path = [*config.html_static_path, str(SITE_STATIC)]
 
 
 JUPYTER_BOOK_DEFAULT_REPOSITORY = "https://github.com/executablebooks/jupyter-book"
@@ -314,7 +450,13 @@ def _widgets_in_single_page(app: Sphinx, pagename: str, templatename: str, conte
 def setup(app: Sphinx) -> dict[str, Any]:
     # The branch the built site is published on (ghp-import's default), where Colab finds the notebooks.
     app.add_config_value("nnmath_pages_branch", "gh-pages", "html")
+    # MathJax's es5 directory for Node (the Makefile's vendor step), relative to the book's root.
+    app.add_config_value("nnmath_mathjax_node", "_vendor/node/mathjax", "html")
     app.connect("config-inited", _configure_repository)
+    app.connect("config-inited", _add_site_assets)
+    app.add_css_file(MATH_STYLESHEET)
+    app.add_css_file("nnmath-site.css")
+    app.add_js_file("nnmath-site.js", loading_method="defer")
     app.connect("builder-inited", _complete_singlehtml_visitors)
     # Before sphinx-book-theme's header buttons (priority 501) read ipynb_source.
     app.connect("html-page-context", _offer_notebook_download, priority=450)
@@ -323,4 +465,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _point_colab_at_the_site_notebook, priority=890)
     app.connect("html-page-context", _deduplicate_scripts, priority=900)
     app.connect("html-page-context", _fix_widget_pages, priority=910)
+    app.connect("html-page-context", _drop_mathjax, priority=920)
+    app.connect("build-finished", _typeset_site)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
