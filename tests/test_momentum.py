@@ -273,3 +273,55 @@ def test_train_default_optimizer_is_plain_descent_and_names_are_checked():
     np.testing.assert_array_equal(a.weights[0], c.weights[0])
     with pytest.raises(ValueError, match="unknown optimizer 'lbfgs'"):
         nnmath.train(a, X, T, "mse", 0.1, 20, optimizer="lbfgs")
+
+
+# --- the momentum widget -------------------------------------------------------------------
+def test_descent_frame_with_momentum_uses_the_heavy_ball_threshold():
+    from nnmath.widgets import descent_frame
+
+    bowl = nnmath.QuadraticBowl([0.5, 10.0])            # plain threshold 2 / 20 = 0.1
+    plain, heavy = descent_frame(bowl, 0.12, 60), descent_frame(bowl, 0.12, 60, momentum=0.8)
+    assert plain.status == "diverged" and heavy.status == "converged"   # 0.12 < (1 + 0.8) * 0.1
+    assert heavy.threshold == pytest.approx(0.18, rel=1e-12)
+    assert "β = 0.8" in heavy.label and "momentum β = 0.8" in heavy.alt
+    np.testing.assert_array_equal(
+        heavy.trajectory, nnmath.gradient_descent(bowl.gradient, [-2.0, 1.0], 0.12, 60, momentum=0.8))
+    with pytest.raises(ValueError, match="momentum must be in"):
+        descent_frame(bowl, 0.12, momentum=1.0)
+
+
+def test_static_momentum_widget_links_both_sliders_to_a_grid_of_frames():
+    from nnmath.widgets import momentum_widget
+
+    bowl = nnmath.QuadraticBowl([0.5, 10.0])
+    widget = momentum_widget(bowl, learning_rates=[0.05, 0.15], momenta=[0.0, 0.6, 0.9], dpi=30)
+    assert list(widget.controls) == ["learning_rate", "momentum"]
+    assert [[f.momentum for f in row] for row in widget.frames] == [[0.0, 0.6, 0.9]] * 2
+    assert len(widget.display.children) == 2 and all(len(r.children) == 3 for r in widget.display.children)
+    # One link from the rate slider to the outer stack, one from beta to each inner stack.
+    assert len(widget.links) == 1 + 2
+    for row, stack in zip(widget.frames, widget.display.children):
+        for frame, page in zip(row, stack.children):
+            assert page.value.startswith('<img alt="Gradient descent on') and f"η = {frame.learning_rate:g}" in page.value
+
+
+def test_live_momentum_widget_recomputes_on_either_slider():
+    from nnmath.widgets import momentum_widget
+
+    widget = momentum_widget(nnmath.QuadraticBowl([0.5, 10.0]), mode="live", dpi=30)
+    widget.controls["learning_rate"].value = 0.12
+    assert widget.frames.status == "diverged"
+    widget.controls["momentum"].value = 0.8
+    assert widget.frames.status == "converged" and widget.frames.momentum == 0.8
+
+
+def test_momentum_widget_rejects_bad_momenta():
+    from nnmath.widgets import momentum_widget
+
+    bowl = nnmath.QuadraticBowl([0.5, 10.0])
+    with pytest.raises(ValueError, match=r"momenta\[1\] must be in"):
+        momentum_widget(bowl, momenta=[0.0, 1.0])
+    with pytest.raises(ValueError, match="must not repeat"):
+        momentum_widget(bowl, momenta=[0.5, 0.5])
+    with pytest.raises(TypeError, match="momenta must be a list"):
+        momentum_widget(bowl, momenta=0.5)
