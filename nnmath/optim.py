@@ -81,23 +81,69 @@ class Optimizer:
 
     See the chapter :ref:`chapter-momentum`.
 
-    Subclasses hold the rule's constants (everything but the learning rate)
-    and define :meth:`start` (the running averages before the first step) and
-    :meth:`direction`. The same object serves :func:`gradient_descent`,
+    Subclasses hold the rule's constants (everything but the learning rate),
+    the number ``n_averages`` of running averages they keep, and the rule
+    itself in ``_direction``; :meth:`start` and :meth:`direction` are the
+    public interface. The same object serves :func:`gradient_descent`,
     :func:`rmsprop`, :func:`adam` and :func:`nnmath.train`, which keeps one
     state per weight matrix and bias vector.
     """
 
     name = "optimizer"
+    n_averages = 1
+    """How many running averages the rule keeps per array."""
 
     def start(self, x: NDArray[np.float64]) -> State:
-        """The running averages before the first step, shaped like ``x`` (zeros)."""
+        """The running averages before the first step: zeros shaped like ``x``.
+
+        Parameters
+        ----------
+        x : ndarray
+            The array the rule will update (an iterate, a weight matrix, a bias vector).
+
+        Returns
+        -------
+        tuple of ndarray
+            One array of zeros per running average.
+
+        Examples
+        --------
+        >>> import numpy as np, nnmath
+        >>> nnmath.Adam().start(np.ones(3))
+        (array([0., 0., 0.]), array([0., 0., 0.]))
+        """
         return tuple(np.zeros_like(x) for _ in range(self.n_averages))
 
-    n_averages = 0
-
     def direction(self, g: NDArray[np.float64], state: State, t: int) -> tuple[NDArray[np.float64], State]:
-        """The direction :math:`d` for gradient ``g`` at step ``t = 1, 2, ...`` and the new state."""
+        r"""The direction :math:`d` of the step :math:`x \leftarrow x - \eta d`, and the new running averages.
+
+        Parameters
+        ----------
+        g : ndarray
+            The gradient at the current iterate.
+        state : tuple of ndarray
+            The running averages, from :meth:`start` or the previous call.
+        t : int
+            The step number, 1 for the first step (Adam's bias correction uses it).
+
+        Returns
+        -------
+        d : ndarray
+            Shaped like ``g``.
+        state : tuple of ndarray
+            The updated running averages, for the next call.
+
+        Examples
+        --------
+        >>> import numpy as np, nnmath
+        >>> rule = nnmath.SGD(momentum=0.9)
+        >>> d, state = rule.direction(np.array([1.0]), rule.start(np.zeros(1)), 1)
+        >>> d, state
+        (array([1.]), (array([1.]),))
+        """
+        return self._direction(np.asarray(g, dtype=np.float64), state, t)
+
+    def _direction(self, g: NDArray[np.float64], state: State, t: int) -> tuple[NDArray[np.float64], State]:
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -154,15 +200,8 @@ class SGD(Optimizer):
             raise ValueError("nesterov=True needs momentum > 0 (as in torch.optim.SGD), got momentum=0")
         self.nesterov = bool(nesterov)
 
-    @property
-    def n_averages(self) -> int:  # type: ignore[override]
-        """One buffer with momentum, none without."""
-        return 1 if self.momentum else 0
-
-    def direction(self, g: NDArray[np.float64], state: State, t: int) -> tuple[NDArray[np.float64], State]:
-        if not self.momentum:
-            return g, state
-        (v,) = state
+    def _direction(self, g: NDArray[np.float64], state: State, t: int) -> tuple[NDArray[np.float64], State]:
+        (v,) = state  # with momentum 0 the buffer is the gradient itself: d = g exactly
         v = self.momentum * v + g
         return (g + self.momentum * v if self.nesterov else v), (v,)
 
@@ -195,13 +234,12 @@ class RMSprop(Optimizer):
     """
 
     name = "rmsprop"
-    n_averages = 1
 
     def __init__(self, alpha: float = 0.99, eps: float = 1e-8) -> None:
         self.alpha = _fraction(alpha, "alpha")
         self.eps = _validate.positive_number(eps, "eps")
 
-    def direction(self, g: NDArray[np.float64], state: State, t: int) -> tuple[NDArray[np.float64], State]:
+    def _direction(self, g: NDArray[np.float64], state: State, t: int) -> tuple[NDArray[np.float64], State]:
         (s,) = state
         s = self.alpha * s + (1 - self.alpha) * g * g
         return g / (np.sqrt(s) + self.eps), (s,)
@@ -246,7 +284,7 @@ class Adam(Optimizer):
         self.beta2 = _fraction(beta2, "beta2")
         self.eps = _validate.positive_number(eps, "eps")
 
-    def direction(self, g: NDArray[np.float64], state: State, t: int) -> tuple[NDArray[np.float64], State]:
+    def _direction(self, g: NDArray[np.float64], state: State, t: int) -> tuple[NDArray[np.float64], State]:
         m, s = state
         m = self.beta1 * m + (1 - self.beta1) * g
         s = self.beta2 * s + (1 - self.beta2) * g * g
