@@ -24,11 +24,13 @@ __all__ = [
     "GradientCheckError",
     "GradientCheckResult",
     "check_gradient",
+    "check_hessian",
     "default_step",
     "difference_errors",
     "fit_order",
     "numerical_derivative",
     "numerical_gradient",
+    "numerical_hessian",
     "numerical_jacobian",
 ]
 
@@ -495,6 +497,129 @@ def check_gradient(
     # Central differences carry an absolute round-off error of ~1e-10 |f|; entries below
     # 1e-3 max(1, |f|) are compared absolutely against that floor.
     floor = 1e-3 * max(1.0, abs(float(_evaluate(f, x_arr.copy(), "x"))))
+    return _compare(analytic, numeric, floor, tol, raise_on_failure)
+
+
+def numerical_hessian(
+    gradient: Callable[[NDArray[np.float64]], ArrayLike],
+    x: ArrayLike,
+    h: float | None = None,
+) -> NDArray[np.float64]:
+    r"""The Hessian of a scalar function, by central differences of its gradient.
+
+    See the chapter :ref:`chapter-momentum`.
+
+    Column :math:`j` is :math:`\frac{\nabla f(x + h e_j) - \nabla f(x - h e_j)}{2h}`
+    (:func:`numerical_jacobian` of the gradient), and the result is made
+    symmetric, :math:`\tfrac12 (J + J^\top)`, as a Hessian of a smooth
+    function is; the symmetrisation only averages round-off.
+
+    Parameters
+    ----------
+    gradient : callable
+        :math:`\nabla f`: maps a 1-D array ``x`` to an array of the same shape.
+    x : array_like, shape (n,)
+        The point.
+    h : float, optional
+        The step; by default :func:`default_step` times :math:`\max(1, |x_j|)`.
+
+    Returns
+    -------
+    ndarray, shape (n, n)
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a non-callable ``gradient``, an ``x`` that is not 1-D, or a
+        gradient that is not shaped like ``x``.
+
+    Examples
+    --------
+    >>> import numpy as np, nnmath
+    >>> bowl = nnmath.QuadraticBowl([1.0, 10.0])          # f = v1^2 + 10 v2^2
+    >>> nnmath.numerical_hessian(bowl.gradient, [0.3, -0.2]).round(6)
+    array([[ 2.,  0.],
+           [ 0., 20.]])
+    """
+    _validate.callable_(gradient, "gradient")
+    x_arr = _validate.as_array(x, "x", ndim=1)
+    g = _evaluate(gradient, x_arr.copy(), "x")
+    if g.shape != x_arr.shape:
+        raise ValueError(
+            f"gradient must return an array shaped like x: x has shape {x_arr.shape}, "
+            f"gradient returned shape {g.shape}"
+        )
+    jacobian = numerical_jacobian(gradient, x_arr, h)
+    return (jacobian + jacobian.T) / 2
+
+
+def check_hessian(
+    gradient: Callable[[NDArray[np.float64]], ArrayLike],
+    hessian: Callable[[NDArray[np.float64]], ArrayLike],
+    x: ArrayLike,
+    *,
+    tolerance: float = 1e-6,
+    h: float | None = None,
+    raise_on_failure: bool = True,
+) -> GradientCheckResult:
+    r"""Compare a Hessian function with central differences of the gradient, as :func:`check_gradient` does.
+
+    See the chapter :ref:`chapter-momentum`.
+
+    The relative error of entry :math:`(i, j)` is
+
+    .. math:: \frac{|H_{ij} - N_{ij}|}{\max(|H_{ij}|, |N_{ij}|, s)}, \qquad s = 10^{-3} \max(1, \max_i |\nabla_i f(x)|),
+
+    with :math:`N` from :func:`numerical_hessian`: the floor :math:`s` plays
+    the part it plays in :func:`check_gradient`, with the gradient in place
+    of the function (the round-off of a difference of gradients is about
+    :math:`\varepsilon |\nabla f| / h`).
+
+    Parameters
+    ----------
+    gradient : callable
+        :math:`\nabla f`, assumed right (check it first with :func:`check_gradient`).
+    hessian : callable
+        The Hessian to check; returns an ``(n, n)`` array for ``x`` of shape ``(n,)``.
+    x : array_like, shape (n,)
+    tolerance, h, raise_on_failure
+        As in :func:`check_gradient`.
+
+    Returns
+    -------
+    GradientCheckResult
+        ``analytic`` and ``numeric`` are the two Hessians; ``worst_index`` a pair ``(i, j)``.
+
+    Raises
+    ------
+    GradientCheckError
+        If the largest relative error exceeds ``tolerance``.
+
+    Examples
+    --------
+    >>> import numpy as np, nnmath
+    >>> bowl = nnmath.QuadraticBowl([1.0, 10.0])
+    >>> nnmath.check_hessian(bowl.gradient, lambda v: np.diag([2.0, 20.0]), [0.3, -0.2]).passed
+    True
+    """
+    _validate.callable_(hessian, "hessian")
+    tol = _validate.positive_number(tolerance, "tolerance")
+    x_arr = _validate.as_array(x, "x", ndim=1)
+    numeric = numerical_hessian(gradient, x_arr, h)
+    analytic = _evaluate(hessian, x_arr.copy(), "x")
+    if analytic.shape != numeric.shape:
+        raise ValueError(
+            f"hessian must return an array of shape {numeric.shape} for x of shape {x_arr.shape}, "
+            f"got shape {analytic.shape}"
+        )
+    floor = 1e-3 * max(1.0, float(np.max(np.abs(_evaluate(gradient, x_arr.copy(), "x")))))
+    return _compare(analytic, numeric, floor, tol, raise_on_failure)
+
+
+def _compare(
+    analytic: NDArray[np.float64], numeric: NDArray[np.float64], floor: float, tol: float, raise_on_failure: bool
+) -> GradientCheckResult:
+    """Relative errors entry by entry (absolute below ``floor``), as a :class:`GradientCheckResult`."""
     scale = np.maximum(np.maximum(np.abs(analytic), np.abs(numeric)), floor)
     errors = np.abs(analytic - numeric) / scale
     worst = np.unravel_index(int(np.argmax(errors)), errors.shape) if errors.ndim else ()

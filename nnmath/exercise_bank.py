@@ -240,7 +240,7 @@ register_number("gd-step",
 register_number("gd-fastest", lambda: 1 / (2 * 4.0), what="the learning rate",
                 quantities={"c": 4.0, "the curvature f'' = 2c": 8.0})
 
-# --- Chapter 9: training a network ------------------------------------------------------------
+# --- Chapter 10: training a network ------------------------------------------------------------
 
 register_number("training-start", lambda: nnmath.cross_entropy([[1 / 3, 1 / 3, 1 / 3]], [[1.0, 0.0, 0.0]]),
                 what="the loss", quantities={"the number of classes": 3})
@@ -251,3 +251,29 @@ register_number("training-count-wide",
                 lambda: nnmath.MLP([2, 32, 32, 3], ["relu", "relu", "softmax"], rng=0).n_parameters,
                 what="parameters", quantities={"the number of biases": 32 + 32 + 3})
 register_number("training-class", lambda: nnmath.softmax([0.5, 2.0, -1.0])[1], what="p", rtol=1e-4)
+
+# --- Chapter 9: curvature, momentum and adaptive steps -------------------------------------------
+
+
+def _heavy_ball_edge(coefficients: list[float], momentum: float) -> float:
+    """The largest stable learning rate of heavy ball on a bowl: eta lambda_max = 2 (1 + beta)."""
+    return 2 * (1 + momentum) / float(nnmath.QuadraticBowl(coefficients).curvatures.max())
+
+
+def _adam_average(beta1: float, steps: int) -> float:
+    """Adam's uncorrected running average m_t after ``steps`` gradients equal to 1."""
+    rule = nnmath.Adam(beta1=beta1)
+    state = rule.start(np.zeros(1))
+    for t in range(1, steps + 1):
+        _, state = rule.direction(np.ones(1), state, t)
+    return float(state[0][0])
+
+
+register_number("momentum-threshold", lambda: _heavy_ball_edge([1.0, 10.0], 0.5), what="the largest learning rate",
+                quantities={"beta": 0.5, "lambda_max": 20.0, "the plain threshold 2/lambda_max": 0.1})
+register_number("momentum-best-step", lambda: 2 / float(nnmath.QuadraticBowl([1.0, 9.0]).curvatures.sum()),
+                what="the learning rate", quantities={"2/lambda_max": 2 / 18, "2/lambda_min": 1.0})
+register_number("momentum-polyak-rate", lambda: (np.sqrt(100.0) - 1) / (np.sqrt(100.0) + 1), what="the rate",
+                quantities={"plain descent's rate (kappa-1)/(kappa+1)": 99 / 101, "beta = rate^2": (9 / 11) ** 2})
+register_number("momentum-bias", lambda: _adam_average(0.9, 3), what="m_3",
+                quantities={"the corrected average": 1.0, "0.9^3": 0.9**3})

@@ -24,7 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 from . import _validate
 from .losses import Loss, get_loss
 from .network import MLP, Trace, _check_net
-from .optim import DivergenceError
+from .optim import DivergenceError, Optimizer, get_optimizer
 
 __all__ = ["STOP_REASONS", "History", "train"]
 
@@ -112,6 +112,7 @@ def train(
     loss_tolerance: float | None = None,
     gradient_tolerance: float | None = None,
     callback: Callable[[int, MLP, Trace], Any] | None = None,
+    optimizer: str | Optimizer = "sgd",
 ) -> History:
     r"""Train ``net`` in place by gradient descent and return its :class:`History`.
 
@@ -121,6 +122,10 @@ def train(
 
     .. math:: W^{l} \leftarrow W^{l} - \eta \frac{\partial L}{\partial W^{l}}, \qquad
        b^{l} \leftarrow b^{l} - \eta \frac{\partial L}{\partial b^{l}}.
+
+    With another ``optimizer`` the gradient is replaced by that optimiser's
+    direction (momentum, RMSProp or Adam, with one running average per weight
+    matrix and bias vector), as in the chapter :ref:`chapter-momentum`.
 
     Before each update the stopping rules are checked, in this order: the
     loss is at most ``loss_tolerance``; the gradient's length is at most
@@ -163,6 +168,11 @@ def train(
         record more than the loss, e.g. the accuracy or copies of the network
         (``nnmath.classification.train_with_snapshots`` does). Not called
         for a step whose loss is not finite.
+    optimizer : {"sgd", "rmsprop", "adam"} or Optimizer
+        The update rule: a name from :data:`nnmath.OPTIMIZERS` with its
+        default settings, or an object such as ``nnmath.SGD(momentum=0.9)``
+        or ``nnmath.Adam(beta1=0.9)``. The default ``"sgd"`` is plain
+        gradient descent.
 
     Returns
     -------
@@ -179,7 +189,7 @@ def train(
         network keeps its last finite parameters.
     TypeError, ValueError
         For a ``net`` that is not an MLP, ``X`` and ``T`` of the wrong shapes,
-        an unknown loss, ``learning_rate <= 0``, ``steps < 0``, tolerances that
+        an unknown loss or optimiser, ``learning_rate <= 0``, ``steps < 0``, tolerances that
         are not positive, ``batch_size`` outside ``1 .. n_samples``, or a
         ``callback`` that is not callable.
 
@@ -215,6 +225,7 @@ def train(
     grad_tol = _tolerance(gradient_tolerance, "gradient_tolerance")
     if callback is not None:
         _validate.callable_(callback, "callback")
+    rule = get_optimizer(optimizer)
     n_samples = X.shape[0]
     if batch_size is not None:
         batch_size = _validate.whole_number(batch_size, "batch_size", minimum=1)
@@ -231,6 +242,7 @@ def train(
     # parameters are reported here as ordinary errors.
     first = net.trace(X, T, loss_fn)
 
+    states = [rule.start(p) for p in (*net.weights, *net.biases)]
     losses: list[float] = []
     norms: list[float] = []
     stop_reason = "step budget"
@@ -270,12 +282,14 @@ def train(
         if k == budget:
             break
         with np.errstate(over="ignore", invalid="ignore"):
-            new_weights = [W - eta * dW for W, dW in zip(net.weights, trace.weight_grads)]
-            new_biases = [b - eta * db for b, db in zip(net.biases, trace.bias_grads)]
-        if not all(np.all(np.isfinite(p)) for p in (*new_weights, *new_biases)):
+            moves = [rule.direction(g, state, k + 1) for g, state in
+                     zip((*trace.weight_grads, *trace.bias_grads), states)]
+            new = [p - eta * d for p, (d, _) in zip((*net.weights, *net.biases), moves)]
+        if not all(np.all(np.isfinite(p)) for p in new):
             raise DivergenceError(k + 1, eta, np.array(losses), "loss")
-        net.weights[:] = new_weights
-        net.biases[:] = new_biases
+        states = [state for _, state in moves]
+        net.weights[:] = new[: len(net.weights)]
+        net.biases[:] = new[len(net.weights):]
     return History(
         loss=np.array(losses),
         gradient_norm=np.array(norms),

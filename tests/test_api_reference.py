@@ -46,6 +46,7 @@ CHAPTER_PAGES = (
     "automatic_differentiation",
     "vanishing_gradients",
     "gradient_descent",
+    "momentum",
     "training_a_network",
 )
 # A link produced by :ref:`chapter-...`: to the chapter's page and its label.
