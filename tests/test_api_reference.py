@@ -33,6 +33,7 @@ SUBMODULES = (
     "timing",
     "widgets",
     "classification",
+    "regularisation",
 )
 API_PAGES = ("book/api.md", "book/api_modules.md")
 CHAPTER_PAGES = (
@@ -47,6 +48,7 @@ CHAPTER_PAGES = (
     "vanishing_gradients",
     "gradient_descent",
     "training_a_network",
+    "generalisation",
 )
 # A link produced by :ref:`chapter-...`: to the chapter's page and its label.
 CHAPTER_LINK = re.compile(r'href="(?:{})\.html#chapter-[a-z-]+"'.format("|".join(CHAPTER_PAGES)))
