@@ -26,14 +26,6 @@ from . import _validate
 __all__ = ["dropout", "dropout_backward", "dropout_mask", "l2_penalty", "l2_penalty_gradients"]
 
 
-def _weight_decay(value: Any, name: str = "weight_decay") -> float:
-    """A finite number at least 0."""
-    decay = _validate.real_number(value, name)
-    if decay < 0:
-        raise ValueError(f"{name} must be at least 0 (it is the penalty's strength lambda), got {value!r}")
-    return decay
-
-
 def _weights(weights: Sequence[ArrayLike]) -> list[NDArray[np.float64]]:
     if isinstance(weights, (str, bytes, np.ndarray)) or not isinstance(weights, Sequence):
         raise TypeError(f"weights must be a list of weight matrices (net.weights), got {_validate._describe(weights)}")
@@ -74,7 +66,7 @@ def l2_penalty(weights: Sequence[ArrayLike], weight_decay: float) -> float:
     >>> l2_penalty([np.array([[3.0, 4.0]]), np.array([[1.0]])], 0.1)   # 0.05 * (25 + 1)
     1.3
     """
-    lam = _weight_decay(weight_decay)
+    lam = _validate.non_negative_number(weight_decay, "weight_decay")
     return float(lam / 2 * sum(np.sum(W**2) for W in _weights(weights)))
 
 
@@ -109,7 +101,7 @@ def l2_penalty_gradients(weights: Sequence[ArrayLike], weight_decay: float) -> l
     >>> l2_penalty_gradients([np.array([[3.0, 4.0]])], 0.1)
     [array([[0.3, 0.4]])]
     """
-    lam = _weight_decay(weight_decay)
+    lam = _validate.non_negative_number(weight_decay, "weight_decay")
     return [lam * W for W in _weights(weights)]
 
 

@@ -30,7 +30,7 @@ from . import _validate
 from .losses import Loss, get_loss
 from .network import MLP, Trace, _check_net
 from .optim import DivergenceError
-from .regularisation import _weight_decay, l2_penalty_gradients
+from .regularisation import l2_penalty_gradients
 
 __all__ = ["STOP_REASONS", "History", "train"]
 
@@ -184,7 +184,7 @@ def train(
     :math:`\tfrac{\lambda}{2}\sum_l \lVert W^l\rVert^2`), and the biases
     are not decayed:
 
-    .. math:: W^{l} \leftarrow (1 - \eta\lambda) W^{l} - \eta \frac{\partial L}{\partial W^{l}},
+    .. math:: W^{l} \leftarrow (1 - \eta\lambda) W^{l} - \eta \frac{\partial \mathcal{L}}{\partial W^{l}},
 
     the same step as ``torch.optim.SGD(..., weight_decay=λ)`` on the weights only.
 
@@ -306,7 +306,7 @@ def train(
     grad_tol = _tolerance(gradient_tolerance, "gradient_tolerance")
     if callback is not None:
         _validate.callable_(callback, "callback")
-    lam = _weight_decay(weight_decay)
+    lam = _validate.non_negative_number(weight_decay, "weight_decay")
     if validation is not None:
         X_val, T_val = _validation_set(validation, net)
     if patience is not None:
