@@ -171,3 +171,11 @@ def as_rng(rng: Any, name: str = "rng") -> np.random.Generator:
             raise ValueError(f"{name} must be a non-negative seed, got {rng}")
         return np.random.default_rng(rng)
     raise TypeError(f"{name} must be a numpy.random.Generator, an int seed or None, got {_describe(rng)}")
+
+
+def non_negative_number(value: Any, name: str) -> float:
+    """A finite number at least zero, as a float."""
+    real = real_number(value, name)
+    if real < 0:
+        raise ValueError(f"{name} must be at least 0, got {value!r}")
+    return real

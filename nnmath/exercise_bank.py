@@ -277,3 +277,43 @@ register_number("momentum-polyak-rate", lambda: (np.sqrt(100.0) - 1) / (np.sqrt(
                 quantities={"plain descent's rate (kappa-1)/(kappa+1)": 99 / 101, "beta = rate^2": (9 / 11) ** 2})
 register_number("momentum-bias", lambda: _adam_average(0.9, 3), what="m_3",
                 quantities={"the corrected average": 1.0, "0.9^3": 0.9**3})
+
+# --- Chapter 10: generalisation and regularisation ----------------------------------------
+
+
+def _penalty_in_the_exercise() -> float:
+    from .regularisation import l2_penalty
+
+    return l2_penalty([np.array([[1.0, -2.0], [0.5, 0.0]]), np.array([[3.0, 1.0]])], 0.2)
+
+
+def _decayed_weight() -> float:
+    """One step with weight decay from w = 2, data gradient 0.3, eta = 0.1, lambda = 0.5."""
+    from .regularisation import l2_penalty_gradients
+
+    w, data_gradient = np.array([[2.0]]), 0.3
+    return float((w - 0.1 * (data_gradient + l2_penalty_gradients([w], 0.5)[0]))[0, 0])
+
+
+def _dropout_backward_in_the_exercise() -> np.ndarray:
+    from .regularisation import dropout_backward
+
+    return dropout_backward(np.array([[0.4, -1.2, 2.0]]), np.array([[1.0, 0.0, 1.0]]), 0.5)[0]
+
+
+def _split_count() -> int:
+    from .datasets import split
+
+    return len(split(np.zeros((50, 1)), np.zeros(50), validation=0.2, test=0.1, rng=0).train.indices)
+
+
+register_number("generalise-penalty", _penalty_in_the_exercise, what="the penalty",
+                quantities={"lambda": 0.2, "lambda / 2": 0.1})
+register_number("generalise-decay", _decayed_weight, what="the new weight",
+                quantities={"eta times the data gradient": 0.03, "eta lambda w": 0.1})
+register_number("generalise-dropout-scale", lambda: 3.0 / (1 - 0.2), what="the kept activation",
+                quantities={"p": 0.2, "1 - p": 0.8})
+register_number("generalise-dropout-backward", _dropout_backward_in_the_exercise,
+                what="dL/da", quantities={"1 - p": 0.5})
+register_number("generalise-split", _split_count, what="the number of training points",
+                quantities={"the validation points": 10, "the test points": 5})

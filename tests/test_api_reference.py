@@ -33,6 +33,7 @@ SUBMODULES = (
     "timing",
     "widgets",
     "classification",
+    "regularisation",
 )
 API_PAGES = ("book/api.md", "book/api_modules.md")
 CHAPTER_PAGES = (
@@ -48,6 +49,7 @@ CHAPTER_PAGES = (
     "gradient_descent",
     "momentum",
     "training_a_network",
+    "generalisation",
 )
 # A link produced by :ref:`chapter-...`: to the chapter's page and its label.
 CHAPTER_LINK = re.compile(r'href="(?:{})\.html#chapter-[a-z-]+"'.format("|".join(CHAPTER_PAGES)))
