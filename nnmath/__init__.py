@@ -45,7 +45,7 @@ from .optim import DivergenceError, gradient_descent
 from .perceptron import Perceptron
 from .training import History, train
 from .datasets import split
-from . import datasets, diagnostics, landscape
+from . import datasets, deep, diagnostics, landscape
 from . import autograd  # automatic differentiation: Value (reverse mode), Dual (forward mode)
 
 __version__ = "0.1.0"

@@ -251,3 +251,10 @@ register_number("training-count-wide",
                 lambda: nnmath.MLP([2, 32, 32, 3], ["relu", "relu", "softmax"], rng=0).n_parameters,
                 what="parameters", quantities={"the number of biases": 32 + 32 + 3})
 register_number("training-class", lambda: nnmath.softmax([0.5, 2.0, -1.0])[1], what="p", rtol=1e-4)
+
+# --- Chapter 7 (continued): what deep networks do about it ------------------------------------
+
+register_number("vanishing-residual", lambda: 1 + 0.5 * nnmath.tanh.derivative(0.0),
+                what="the derivative da^l/da^(l-1)", quantities={"w": 0.5})
+register_number("vanishing-residual-chain", lambda: (1 + 0.5 * nnmath.tanh.derivative(0.0)) ** 10,
+                what="the product of the ten factors", quantities={"w": 0.5}, rtol=1e-3)
