@@ -55,9 +55,10 @@ class ResidualMLP(MLP):
        \frac{\partial \mathcal{L}}{\partial a^{l-1}}
        = s\,\frac{\partial \mathcal{L}}{\partial a^l} + W^{l\top} \delta^l .
 
-    Everything else (parameters, :meth:`trace`, :meth:`loss_and_gradients`,
-    :meth:`step`, :func:`nnmath.train`, :mod:`nnmath.diagnostics`) works as
-    for :class:`nnmath.MLP`. See the chapter :ref:`chapter-vanishing-gradients`.
+    Everything else (parameters, :meth:`nnmath.MLP.trace`,
+    :meth:`nnmath.MLP.loss_and_gradients`, :meth:`nnmath.MLP.step`,
+    :func:`nnmath.train`, :mod:`nnmath.diagnostics`) works as for
+    :class:`nnmath.MLP`. See the chapter :ref:`chapter-vanishing-gradients`.
 
     Parameters
     ----------
