@@ -130,15 +130,19 @@ class ResidualMLP(MLP):
         L = self.n_layers
         return Trace(a=Layers([a[l] for l in range(L + 1)], first=0), z=Layers([z[l] for l in range(1, L + 1)], first=1))
 
-    def _backward(self, trace: Trace, T: NDArray[np.float64], loss: Loss) -> Layers[NDArray[np.float64]]:
-        r"""The error terms :math:`\delta^L, \dots, \delta^1`, with the skips' share added on the way down."""
+    def _backward(
+        self, trace: Trace, T: NDArray[np.float64], loss: Loss
+    ) -> Layers[NDArray[np.float64]]:
+        r"""The error terms, from the output down, with the skips' share."""
         L, z, a, g = self.n_layers, trace.z, trace.a, self._functions
         W = Layers(self.weights, first=1)
         delta = {L: loss.output_error(g[L], z[L], a[L], T)}
-        grad_a = delta[L] @ W[L]  # ∂L/∂a^{L-1} = W^{L⊤} δ^L
+        grad_a = delta[L] @ W[L]  # ∂L/∂a^(L-1) = W^L⊤ δ^L
         for l in range(L - 1, 0, -1):
-            delta[l] = grad_a * g[l]._derivative(z[l])  # δ^l = ∂L/∂a^l ⊙ g'(z^l)
-            grad_a = self._skip(l, grad_a) + delta[l] @ W[l]  # ∂L/∂a^{l-1} = s ∂L/∂a^l + W^{l⊤} δ^l
+            # δ^l = ∂L/∂a^l ⊙ g'(z^l)
+            delta[l] = grad_a * g[l]._derivative(z[l])
+            # ∂L/∂a^(l-1) = s ∂L/∂a^l + W^l⊤ δ^l
+            grad_a = self._skip(l, grad_a) + delta[l] @ W[l]
         return Layers([delta[l] for l in range(1, L + 1)], first=1)
 
     def __repr__(self) -> str:
