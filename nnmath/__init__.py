@@ -47,7 +47,7 @@ from .optim import OPTIMIZERS, Adam, DivergenceError, Optimizer, RMSprop, SGD, a
 from .perceptron import Perceptron
 from .training import History, train
 from .datasets import split
-from . import datasets, diagnostics, landscape, regularisation
+from . import datasets, deep, diagnostics, landscape, regularisation
 from . import autograd  # automatic differentiation: Value (reverse mode), Dual (forward mode)
 
 __version__ = "0.1.0"

@@ -317,3 +317,10 @@ register_number("generalise-dropout-backward", _dropout_backward_in_the_exercise
                 what="dL/da", quantities={"1 - p": 0.5})
 register_number("generalise-split", _split_count, what="the number of training points",
                 quantities={"the validation points": 10, "the test points": 5})
+
+# --- Chapter 7 (continued): what deep networks do about it ------------------------------------
+
+register_number("vanishing-residual", lambda: 1 + 0.5 * nnmath.tanh.derivative(0.0),
+                what="the derivative da^l/da^(l-1)", quantities={"w": 0.5})
+register_number("vanishing-residual-chain", lambda: (1 + 0.5 * nnmath.tanh.derivative(0.0)) ** 10,
+                what="the product of the ten factors", quantities={"w": 0.5}, rtol=1e-3)

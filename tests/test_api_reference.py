@@ -29,6 +29,7 @@ SUBMODULES = (
     "datasets",
     "perceptron",
     "diagnostics",
+    "deep",
     "landscape",
     "timing",
     "widgets",
