@@ -268,9 +268,11 @@ def _grid_sizes(n: Any) -> tuple[int, int]:
     if isinstance(n, (tuple, list)):
         if len(n) != 2:
             raise ValueError(f"n must be a whole number or a pair (n_u, n_v), got {n!r}")
-        return (_validate.whole_number(n[0], "n[0]", minimum=2), _validate.whole_number(n[1], "n[1]", minimum=2))
-    size = _validate.whole_number(n, "n", minimum=2)
-    return size, size
+        sizes = (_validate.whole_number(n[0], "n[0]", minimum=2), _validate.whole_number(n[1], "n[1]", minimum=2))
+    else:
+        sizes = (_validate.whole_number(n, "n", minimum=2),) * 2
+    _validate.check_size(3 * sizes[0] * sizes[1], "n", "a grid of losses and gradients")
+    return sizes
 
 
 
