@@ -139,6 +139,8 @@ def expression(value: Any, name: str, locals: dict | None = None) -> Any:
 
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (str, numbers.Number, sympy.Basic, sympy.MatrixBase)):
         raise TypeError(f"{name} must be a SymPy expression, a number or a formula string, got {_describe(value)}")
+    if isinstance(value, numbers.Number) and not isinstance(value, sympy.Basic):
+        real_number(value, name)  # a real number within float64's range
     try:
         expr = sympy.sympify(value, locals=locals)
     except (sympy.SympifyError, SyntaxError, TypeError) as error:

@@ -424,7 +424,8 @@ def across_seeds(measure: Callable[[int], ArrayLike], seeds: int | Sequence[int]
     ((3, 2), array([10.,  1.]), array([1., 1.]), array([100.,   1.]))
     """
     _validate.callable_(measure, "measure")
-    if isinstance(seeds, (str, bytes)) or not (isinstance(seeds, Sequence) or hasattr(seeds, "__iter__")):
+    zero_dim = isinstance(seeds, np.ndarray) and seeds.ndim == 0
+    if isinstance(seeds, (str, bytes)) or zero_dim or not (isinstance(seeds, Sequence) or hasattr(seeds, "__iter__")):
         count = _validate.whole_number(seeds, "seeds", minimum=1)
         _validate.check_size(count, "seeds", "one result per seed")
         chosen = tuple(range(count))

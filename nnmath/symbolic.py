@@ -590,8 +590,8 @@ def verify(
     def finite_difference(point: NDArray[np.float64]) -> NDArray[np.float64]:
         try:
             return numerical_jacobian(function, point).ravel()
-        except ValueError as error:  # its message speaks of "f", the argument of numerical_jacobian
-            raise ValueError(f"function cannot be differentiated by finite differences at {point}: {error}") from None
+        except (TypeError, ValueError) as error:  # its message speaks of "f", the argument of numerical_jacobian
+            raise type(error)(f"function cannot be differentiated by finite differences at {point}: {error}") from None
 
     def numeric(point: NDArray[np.float64]) -> NDArray[np.float64]:
         return _validate.function_value(numeric_derivative(point.copy()), "numeric_derivative", "points")

@@ -154,7 +154,7 @@ def gradient_costs(
     if isinstance(widths, (str, bytes)) or not isinstance(widths, (list, tuple, range, np.ndarray)):
         raise TypeError(f"widths must be a list of layer widths like [4, 8], got {_validate._describe(widths)}")
     for width in widths:
-        w = _validate.whole_number(width, "width", minimum=1)
+        w = _validate.whole_number(width, "width", minimum=1, maximum=10_000, why="the timed network stays small")
         net = MLP([n_inputs, w, w, n_outputs], ["tanh", "tanh", "softmax"], rng=rng)
         X = rng.normal(size=(n_samples, n_inputs))
         T = np.eye(n_outputs)[rng.integers(0, n_outputs, size=n_samples)]

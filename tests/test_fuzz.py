@@ -423,7 +423,10 @@ def _masked_nan(v):
 def _scaled(factor):
     def make(v):
         a = _as_float_array(v)
-        return factor if a is None else a * factor
+        if a is None:
+            return factor
+        with np.errstate(over="ignore"):
+            return np.clip(a * factor, -np.finfo(np.float64).max, np.finfo(np.float64).max)  # finite, huge
     return make
 
 
@@ -548,6 +551,7 @@ def _last_frame_in_nnmath(error: BaseException) -> bool:
 #: The word a message uses for an argument whose name says less (get_loss("hinge"): "unknown loss 'hinge'").
 ARGUMENT_WORDS = {("nnmath.get_activation", "name"): "activation", ("nnmath.get_loss", "name"): "loss",
                   ("graph.compose", "functions"): "function",
+                  ("timing.gradient_costs", "widths"): "width",  # "width must be at least 1"
                   ("graph.ComputationalGraph", "inputs"): "input",  # "neither an input nor a node"
                   **{(f"graph.ComputationalGraph.{m}", "name"): "node"  # "unknown node 'q'"
                      for m in ("symbol", "parents", "children", "expression", "composed")}}
