@@ -315,3 +315,28 @@ def test_capped_log_of_a_zero_probability():
     # -log of the smallest normal float64, the documented cap of a zero probability.
     assert nnmath.cross_entropy([[0.0, 1.0]], [[1.0, 0.0]]) == pytest.approx(-math.log(2.2250738585072014e-308),
                                                                            rel=1e-15)
+
+
+# --- more of the same kinds, found by the fuzz test -------------------------------------------
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: nnmath.train(nnmath.MLP([1, 1], ["identity"], rng=0), [[1.0]], [[0.0]], "sse", 0.1, 10**12),
+         ValueError, _budget("steps", "a loss per step", "1e+12", "7.45e+03")),
+        (lambda: nnmath.initial_std("he", 10**6, 10**6),
+         ValueError, _budget("n_in × n_out", "a weight matrix", "1e+12", "7.45e+03")),
+        (lambda: nnmath.timing.gradient_costs([2], fd_repeats=10**12),
+         ValueError, "fd_repeats must be at most 10000 (each repeat times a whole gradient), got 1000000000000"),
+        (lambda: nnmath.autograd.Dual(10**400),
+         ValueError, "Dual data must be within float64's range, got an integer with 401 digits"),
+        (lambda: nnmath.QuadraticBowl().gradient([1e308, 1e308]),
+         ValueError, f"the gradient of the bowl overflowed: the result is {RANGE}; use smaller v"),
+        (lambda: nnmath.exercises.check_derivative("2*x", "x**2", variables=3.0),
+         TypeError, "variables must be a variable name like 'x' or a list of names, got 3.0"),
+    ],
+    ids=["train-steps", "initial_std", "gradient_costs-repeats", "Dual-10**400", "bowl-gradient",
+         "check_derivative-variables"],
+)
+def test_more_kinds(call, error, message):
+    raises_exactly(error, message, call)
