@@ -225,6 +225,11 @@ def interval(value: Any, name: str) -> tuple[float, float]:
     if not low < high:
         given = tuple(v.item() if hasattr(v, "item") else v for v in value)
         raise ValueError(f"{name} must be (low, high) with low < high, got {given}")
+    with np.errstate(over="ignore"):
+        width = np.float64(high) - np.float64(low)
+    if not np.isfinite(width):
+        raise ValueError(f"{name} is too wide: high - low = {high:g} - ({low:g}) is beyond float64's range; "
+                         f"use a narrower {name}")
     return low, high
 
 

@@ -201,8 +201,10 @@ def numerical_jacobian(
     for j in range(flat_x.size):
         h_j = step * max(1.0, abs(flat_x[j])) if h is None else step
         up, down = flat_x.copy(), flat_x.copy()
-        up[j] += h_j
-        down[j] -= h_j
+        with np.errstate(over="ignore"):
+            up[j] += h_j
+            down[j] -= h_j
+            _validate.finite_result(up[j] - down[j], "x ± h", "use a smaller h, or x further from the largest float")
         if up[j] - down[j] == 0:
             raise ValueError(f"h = {h_j:g} is too small to change x[{j}] = {flat_x[j]:g} in floating point; use a larger h")
         where = f"x with entry {j} moved by ±h"
@@ -495,6 +497,8 @@ def check_gradient(
     """
     _validate.callable_(gradient, "gradient")
     tol = _validate.positive_number(tolerance, "tolerance")
+    if not isinstance(raise_on_failure, (bool, np.bool_)):
+        raise TypeError(f"raise_on_failure must be True or False, got {_validate._describe(raise_on_failure)}")
     x_arr = _validate.as_array(x, "x")
     numeric = numerical_gradient(f, x_arr, h)
     analytic = _evaluate(gradient, x_arr.copy(), "x", "gradient")

@@ -101,8 +101,6 @@ def sample_function(
     sigma = _noise(noise)
     generator = _validate.as_rng(rng)
     _validate.check_size(2 * count, "n", "samples")
-    with np.errstate(over="ignore"):
-        _validate.finite_result(high - low, "the width of x_range", "use a narrower x_range")
     x = np.sort(generator.uniform(low, high, size=count))
     with np.errstate(all="ignore"):
         values = _validate.function_value(f(x.copy()), "f", f"the sampled points of x_range {(low, high)}")
@@ -217,7 +215,9 @@ def moons(
     theta1 = np.linspace(0.0, np.pi, n1)
     upper = np.column_stack([np.cos(theta0), np.sin(theta0)])
     lower = np.column_stack([1.0 - np.cos(theta1), 0.5 - np.sin(theta1)])
-    X = np.vstack([upper, lower]) + sigma * generator.standard_normal((count, 2))
+    with np.errstate(over="ignore"):
+        X = np.vstack([upper, lower]) + sigma * generator.standard_normal((count, 2))
+    _validate.finite_result(X, "the noisy moons", "use a smaller noise")
     labels = np.repeat(np.array([0, 1], dtype=np.int64), [n0, n1])
     return X, labels
 

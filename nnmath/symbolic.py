@@ -594,7 +594,10 @@ def verify(
             raise type(error)(f"function cannot be differentiated by finite differences at {point}: {error}") from None
 
     def numeric(point: NDArray[np.float64]) -> NDArray[np.float64]:
-        return _validate.function_value(numeric_derivative(point.copy()), "numeric_derivative", "points")
+        value = _validate.function_value(numeric_derivative(point.copy()), "numeric_derivative", "points")
+        if not np.all(np.isfinite(value)):
+            raise ValueError(f"numeric_derivative must return finite values at the points, got {value!r}")
+        return value
 
     with np.errstate(all="ignore"):
         if single:

@@ -863,6 +863,8 @@ class TrainingFrame:
 
 def _data(X: ArrayLike, labels: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.int64], int]:
     X_arr = _validate.as_array(X, "X", ndim=2)
+    with np.errstate(over="ignore"):
+        _validate.finite_result(np.ptp(X_arr, axis=0) * 2.0, "the spread of X", "use smaller X")
     if X_arr.shape[1] != 2:
         raise ValueError(f"X must have shape (n_samples, 2): points in the plane, got shape {X_arr.shape}")
     raw = _validate.as_array(labels, "labels", ndim=1)

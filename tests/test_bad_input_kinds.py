@@ -99,15 +99,17 @@ def test_longdouble_beyond_float64():
          f"the perceptron's weights overflowed: the result is {RANGE}; use a smaller learning_rate or smaller X"),
         (lambda: nnmath.numerical_derivative(np.sin, 1.0, h=1e308),
          f"x ± h overflowed: the result is {RANGE}; use a smaller h, or x further from the largest float"),
+        (lambda: nnmath.numerical_jacobian(np.sin, [1.0], h=1e308),
+         f"x ± h overflowed: the result is {RANGE}; use a smaller h, or x further from the largest float"),
         (lambda: nnmath.numerical_derivative(np.sin, np.finfo(np.float64).max),
          f"x ± h overflowed: the result is {RANGE}; use a smaller h, or x further from the largest float"),
         (lambda: datasets.sample_function(np.sin, 5, x_range=(-1e308, 1e308)),
-         f"the width of x_range overflowed: the result is {RANGE}; use a narrower x_range"),
+         "x_range is too wide: high - low = 1e+308 - (-1e+308) is beyond float64's range; use a narrower x_range"),
         (lambda: nnmath.log_softmax([1e308, -1e308]),
          f"log_softmax(z) overflowed: the result is {RANGE}; the logits of a row are spread wider than "
          "float64's range"),
     ],
-    ids=["profit", "quadratic", "sse", "mse", "perceptron-X", "perceptron-rate", "derivative-h",
+    ids=["profit", "quadratic", "sse", "mse", "perceptron-X", "perceptron-rate", "derivative-h", "jacobian-h",
          "derivative-x", "sample_function-range", "log_softmax"],
 )
 def test_overflow_is_named(call, message):
