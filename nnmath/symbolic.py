@@ -591,7 +591,8 @@ def verify(
         try:
             return numerical_jacobian(function, point).ravel()
         except (TypeError, ValueError) as error:  # its message speaks of "f", the argument of numerical_jacobian
-            raise type(error)(f"function cannot be differentiated by finite differences at {point}: {error}") from None
+            raise type(error)(f"function cannot be differentiated by finite differences at {point} (one of points): "
+                              f"{error}") from None
 
     def numeric(point: NDArray[np.float64]) -> NDArray[np.float64]:
         value = _validate.function_value(numeric_derivative(point.copy()), "numeric_derivative", "points")
