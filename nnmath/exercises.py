@@ -452,7 +452,9 @@ def check_number(
         return Feedback(True, f"Right: {name} = {shown} is correct.")
     # A slip is recognised in an answer rounded to four digits, even when the answer must be exact.
     slip_tol = max(tol, 1e-4)
-    for wrong, phrase in _number_slips(target, dict(quantities or {})):
+    with np.errstate(over="ignore"):  # a slip beyond float64 (twice 1e308) is skipped below, as not finite
+        slips = _number_slips(target, dict(quantities or {}))
+    for wrong, phrase in slips:
         with np.errstate(all="ignore"):
             near = np.abs(given - wrong) <= np.maximum(slip_tol * np.abs(wrong), floor)
         if np.all(np.isfinite(wrong)) and np.all(near):

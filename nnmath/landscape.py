@@ -367,7 +367,7 @@ def loss_surface(
     (p, label_p), (q, label_q) = (_position(net, spec, f"parameters[{k}]") for k, spec in enumerate(parameters))
     if p == q:
         raise ValueError(f"parameters must be two different parameters, got {label_p} twice")
-    if isinstance(ranges, (str, bytes)) or not hasattr(ranges, "__len__") or len(ranges) != 2:
+    if isinstance(ranges, (str, bytes, dict)) or not hasattr(ranges, "__len__") or len(ranges) != 2:
         raise TypeError(f"ranges must be a pair ((u_low, u_high), (v_low, v_high)), got {_validate._describe(ranges)}")
     u_range, v_range = _validate.interval(ranges[0], "ranges[0]"), _validate.interval(ranges[1], "ranges[1]")
     n_u, n_v = _grid_sizes(n)

@@ -598,6 +598,9 @@ def verify(
         value = _validate.function_value(numeric_derivative(point.copy()), "numeric_derivative", "points")
         if not np.all(np.isfinite(value)):
             raise ValueError(f"numeric_derivative must return finite values at the points, got {value!r}")
+        if single and value.size % len(point):
+            raise ValueError(f"numeric_derivative must return one value per point, got shape {value.shape} "
+                             f"for {len(point)} points")
         return value
 
     with np.errstate(all="ignore"):
