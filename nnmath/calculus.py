@@ -78,17 +78,14 @@ def _step(h: float | None, method: str) -> float:
     return default_step(method) if h is None else _validate.positive_number(h, "h")
 
 
-def _evaluate(f: Callable, x: NDArray[np.float64], what: str) -> NDArray[np.float64]:
-    """Call f, convert its value to float64 and insist that it is finite."""
+def _evaluate(f: Callable, x: NDArray[np.float64], what: str, name: str = "f") -> NDArray[np.float64]:
+    """Call the reader's function ``name``, convert its value to float64 and insist that it is finite."""
     with np.errstate(all="ignore"):
         value = f(x)
-    try:
-        result = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"f must return numbers, got {value!r} at {what}") from None
+    result = _validate.function_value(value, name, what)
     if not np.all(np.isfinite(result)):
-        raise ValueError(f"f returned a non-finite value ({value!r}) at {what}; "
-                         "finite differences need f to be finite near x")
+        raise ValueError(f"{name} returned a non-finite value ({value!r}) at {what}; "
+                         f"{'finite differences need f' if name == 'f' else f'{name} must be'} finite near x")
     return result
 
 
@@ -139,8 +136,10 @@ def numerical_derivative(
     step = _step(h, method) * (np.maximum(1.0, np.abs(x)) if h is None else 1.0)
     # The step actually taken is (x + h) - x after rounding, which is 0 when h
     # is below the spacing of floating-point numbers at x.
-    lower_x = x - step if method == "central" else x
-    taken = (x + step) - lower_x
+    with np.errstate(over="ignore"):
+        lower_x = x - step if method == "central" else x
+        taken = (x + step) - lower_x
+    _validate.finite_result(taken, "x ± h", "use a smaller h, or x further from the largest float")
     if np.any(taken == 0):
         raise ValueError(
             f"h = {float(np.min(step)):g} is too small to change x = {float(x.flat[int(np.argmin(taken))]):g} "
@@ -148,12 +147,13 @@ def numerical_derivative(
         )
     upper = _evaluate(f, x + step, "x + h")
     lower = _evaluate(f, lower_x, "x - h" if method == "central" else "x")
-    result = (upper - lower) / taken
     if upper.shape != x.shape or lower.shape != x.shape:
         raise ValueError(
             f"f must return one value per point of x: x has shape {x.shape} but the "
-            f"difference quotient has shape {result.shape}"
+            f"difference quotient has shape {np.broadcast_shapes(upper.shape, lower.shape)}"
         )
+    with np.errstate(over="ignore", invalid="ignore"):
+        result = _validate.finite_result((upper - lower) / taken, "the difference quotient")
     return result[()] if result.ndim == 0 else result
 
 
@@ -203,8 +203,10 @@ def numerical_jacobian(
     for j in range(flat_x.size):
         h_j = step * max(1.0, abs(flat_x[j])) if h is None else step
         up, down = flat_x.copy(), flat_x.copy()
-        up[j] += h_j
-        down[j] -= h_j
+        with np.errstate(over="ignore"):
+            up[j] += h_j
+            down[j] -= h_j
+            _validate.finite_result(up[j] - down[j], "x ± h", "use a smaller h, or x further from the largest float")
         if up[j] - down[j] == 0:
             raise ValueError(f"h = {h_j:g} is too small to change x[{j}] = {flat_x[j]:g} in floating point; use a larger h")
         where = f"x with entry {j} moved by ±h"
@@ -309,9 +311,18 @@ def difference_errors(
     hs = _validate.as_array(steps, "steps", ndim=1)
     if np.any(hs <= 0):
         raise ValueError(f"steps must all be greater than 0, got minimum {hs.min():g}")
-    exact = float(_evaluate(derivative, np.array(point), "x"))
-    forward = np.array([numerical_derivative(f, point, h, "forward") for h in hs])
-    central = np.array([numerical_derivative(f, point, h, "central") for h in hs])
+    exact = _evaluate(derivative, np.array(point), "x", "derivative")
+    if exact.size != 1:
+        raise ValueError(f"derivative must return a single number at x, got shape {exact.shape}")
+    exact = float(exact.reshape(()))
+    forward, central = [], []
+    for i, h in enumerate(hs):
+        try:
+            forward.append(numerical_derivative(f, point, h, "forward"))
+            central.append(numerical_derivative(f, point, h, "central"))
+        except ValueError as error:  # name the step that failed, not only f
+            raise ValueError(f"with steps[{i}] = {h:g}: {error}") from None
+    forward, central = np.array(forward), np.array(central)
     return {"h": hs, "forward": np.abs(forward - exact), "central": np.abs(central - exact)}
 
 
@@ -350,6 +361,8 @@ def fit_order(steps: ArrayLike, errors: ArrayLike) -> float:
         raise ValueError(f"fit_order needs at least 2 points, got {hs.size}")
     if np.any(hs <= 0) or np.any(errs <= 0):
         raise ValueError("steps and errors must all be greater than 0 to be drawn on a log scale")
+    if np.all(hs == hs[0]):
+        raise ValueError(f"steps must not all be equal to fit a line, got {hs.size} copies of {hs[0]:g}")
     slope, _ = np.polyfit(np.log(hs), np.log(errs), 1)
     return float(slope)
 
@@ -486,9 +499,11 @@ def check_gradient(
     """
     _validate.callable_(gradient, "gradient")
     tol = _validate.positive_number(tolerance, "tolerance")
+    if not isinstance(raise_on_failure, (bool, np.bool_)):
+        raise TypeError(f"raise_on_failure must be True or False, got {_validate._describe(raise_on_failure)}")
     x_arr = _validate.as_array(x, "x")
     numeric = numerical_gradient(f, x_arr, h)
-    analytic = _evaluate(gradient, x_arr.copy(), "x")
+    analytic = _evaluate(gradient, x_arr.copy(), "x", "gradient")
     if analytic.shape != x_arr.shape:
         raise ValueError(
             f"gradient must return an array shaped like x: x has shape {x_arr.shape}, "

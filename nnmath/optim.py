@@ -324,12 +324,13 @@ def _descend(
     x = _validate.as_array(x0, "x0")
     eta = _validate.positive_number(learning_rate, "learning_rate")
     n = _validate.whole_number(steps, "steps", minimum=0)
+    _validate.check_size((n + 1) * x.size, "steps", "a trajectory")
     trajectory = np.empty((n + 1, *x.shape))
     trajectory[0] = x
     state = rule.start(x)
     with np.errstate(all="ignore"):
         for k in range(n):
-            g = np.asarray(gradient(trajectory[k].copy()), dtype=np.float64)
+            g = _validate.function_value(gradient(trajectory[k].copy()), "gradient", f"step {k}")
             if g.shape != x.shape:
                 raise ValueError(
                     f"gradient must return an array shaped like x0 {x.shape}, got shape {g.shape}"

@@ -312,6 +312,7 @@ def train(
     loss_fn = get_loss(loss)
     eta = _validate.positive_number(learning_rate, "learning_rate")
     budget = _validate.whole_number(steps, "steps", minimum=0)
+    _validate.check_size(budget, "steps", "a loss per step")
     loss_tol = _tolerance(loss_tolerance, "loss_tolerance")
     grad_tol = _tolerance(gradient_tolerance, "gradient_tolerance")
     if callback is not None:

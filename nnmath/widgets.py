@@ -384,12 +384,7 @@ def descent_frame(
     setting = f"η = {eta:g}, β = {beta:g}" if beta else f"η = {eta:g}"
     if tol >= 1:
         raise ValueError(f"tolerance must be between 0 and 1 (a fraction of the start distance), got {tolerance!r}")
-    if x0 is None:
-        start = spec.x0
-    else:
-        start = _validate.as_array(x0, "x0", ndim=spec.dim - 1)
-        if spec.dim == 2 and start.shape != (2,):
-            raise ValueError(f"x0 must have 2 entries for a two-variable bowl, got shape {start.shape}")
+    start = _start(spec, x0)
     try:
         trajectory = gradient_descent(spec.descent_gradient, start, eta, n, momentum=momentum)
         overflow_at = None
@@ -447,7 +442,9 @@ def descent_frame(
                     f"distance left after {n} steps"
                 )
     with np.errstate(over="ignore", invalid="ignore"):
-        values = np.asarray(spec.value(trajectory), dtype=np.float64)
+        # the formula itself: a diverged run's values overflow to inf, which the checked call refuses
+        formula = spec.value._value if isinstance(spec.value, ScalarFunction) else spec.value
+        values = np.asarray(formula(trajectory), dtype=np.float64)
         gap = np.abs(values - spec.best)
     return DescentFrame(
         problem=spec.title,
@@ -553,10 +550,26 @@ def _check_frame(frame: Any) -> DescentFrame:
     return check_frame(frame, DescentFrame, "descent_frame")
 
 
+def _start(spec: _Problem, x0: ArrayLike | None) -> NDArray[np.float64]:
+    """The checked start point ``x0`` of a problem (its default when None)."""
+    if x0 is None:
+        return spec.x0
+    start = _validate.as_array(x0, "x0", ndim=spec.dim - 1)
+    if spec.dim == 2 and start.shape != (2,):
+        raise ValueError(f"x0 must have 2 entries for a two-variable bowl, got shape {start.shape}")
+    if np.any(np.abs(start) > 1e100):
+        raise ValueError(f"x0 must be between -1e100 and 1e100 (the picture needs room around it), got {x0!r}")
+    return start
+
+
 def _painted(frame: Any, problem: Any, x0: ArrayLike | None, dpi: int) -> _DescentPainter:
     """A new painter showing ``frame``, its window set by ``x0`` (by default the frame's start)."""
     frame = _check_frame(frame)
-    start = frame.trajectory[0] if x0 is None else np.asarray(x0, dtype=np.float64)
+    spec = _problem(problem)
+    if frame.problem != spec.title:
+        raise ValueError(f"frame was computed for {frame.problem}, but problem is {spec.title}; "
+                         "pass the problem the frame was made with")
+    start = frame.trajectory[0] if x0 is None else _start(spec, x0)
     painter = _DescentPainter(dpi, problem, start)
     painter.paint(frame)
     return painter
@@ -1030,6 +1043,8 @@ class TrainingFrame:
 
 def _data(X: ArrayLike, labels: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.int64], int]:
     X_arr = _validate.as_array(X, "X", ndim=2)
+    with np.errstate(over="ignore"):
+        _validate.finite_result(np.ptp(X_arr, axis=0) * 2.0, "the spread of X", "use smaller X")
     if X_arr.shape[1] != 2:
         raise ValueError(f"X must have shape (n_samples, 2): points in the plane, got shape {X_arr.shape}")
     raw = _validate.as_array(labels, "labels", ndim=1)
