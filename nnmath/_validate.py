@@ -168,11 +168,17 @@ def check_size(n_values: Any, name: str, what: str) -> None:
         )
 
 
+class Overflow(ValueError):
+    """A result beyond float64's range. A ValueError for a reader's call; the descent
+    loops (``nnmath.optim``) report it as divergence, since a diverging run's
+    gradient overflows before its iterate does."""
+
+
 def finite_result(result: Any, what: str, hint: str = "") -> Any:
-    """``result`` if every value is finite, else a ValueError saying that ``what`` overflowed."""
+    """``result`` if every value is finite, else an :class:`Overflow` saying that ``what`` overflowed."""
     array = np.asarray(result)
     if not np.all(np.isfinite(array)):
-        raise ValueError(
+        raise Overflow(
             f"{what} overflowed: the result is beyond float64's range (±{_FLOAT_MAX:.4g})"
             + (f"; {hint}" if hint else "")
         )

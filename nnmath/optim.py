@@ -330,7 +330,10 @@ def _descend(
     state = rule.start(x)
     with np.errstate(all="ignore"):
         for k in range(n):
-            g = _validate.function_value(gradient(trajectory[k].copy()), "gradient", f"step {k}")
+            try:
+                g = _validate.function_value(gradient(trajectory[k].copy()), "gradient", f"step {k}")
+            except _validate.Overflow:  # the gradient of a diverging run overflowed
+                raise DivergenceError(k + 1, eta, trajectory[: k + 1].copy()) from None
             if g.shape != x.shape:
                 raise ValueError(
                     f"gradient must return an array shaped like x0 {x.shape}, got shape {g.shape}"
