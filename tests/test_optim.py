@@ -239,9 +239,9 @@ def test_a_gradient_that_overflows_on_a_diverging_run_is_divergence():
     bowl = nnmath.QuadraticBowl([1.0, 4.0])
     with pytest.raises(ValueError, match="overflowed"):
         bowl.gradient(np.array([1e308, 1e308]))
-    for run in (lambda: nnmath.gradient_descent(bowl.gradient, [1.0, 1.0], 0.3, 2000),
-                lambda: nnmath.gradient_descent(bowl.gradient, [1.0, 1.0], 0.3, 2000, momentum=0.5),
-                lambda: nnmath.gradient_descent(bowl.gradient, [1.0, 1.0], 0.3, 2000, momentum=0.5,
+    for run in (lambda: nnmath.gradient_descent(bowl.gradient, [1.0, 1.0], 0.5, 2000),
+                lambda: nnmath.gradient_descent(bowl.gradient, [1.0, 1.0], 0.5, 2000, momentum=0.5),
+                lambda: nnmath.gradient_descent(bowl.gradient, [1.0, 1.0], 0.5, 2000, momentum=0.5,
                                                 nesterov=True)):
         with pytest.raises(nnmath.DivergenceError) as caught:
             run()
