@@ -234,7 +234,7 @@ def default_learning_rates(problem: Any) -> list[float]:
 
 @dataclass(frozen=True)
 class DescentFrame:
-    """One run of gradient descent, as one picture of the widget shows it.
+    r"""One run of gradient descent, as one picture of the widget shows it.
 
     See the chapter :ref:`chapter-gradient-descent`.
 
