@@ -218,7 +218,9 @@ def batch_norm(
     Z, gamma, beta, eps = _batch(Z, gamma, beta, eps)
     mu, var = _moments(Z)  # μ_j, σ_j²
     Z_hat = (Z - mu) / np.sqrt(var + eps)  # ẑ = (z - μ) / √(σ² + ε)
-    return gamma * Z_hat + beta  # y = γ ẑ + β
+    with np.errstate(over="ignore", invalid="ignore"):
+        Y = gamma * Z_hat + beta  # y = γ ẑ + β
+    return _validate.finite_result(Y, "gamma * ẑ + beta", "use smaller gamma and beta")
 
 
 def _moments(Z: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

@@ -368,6 +368,13 @@ def _over(what, hint=""):
          ValueError, _over("the mean and variance of Z", "rescale Z")),
         (lambda: nnmath.deep.batch_norm_backward([[1e308], [-1e308]], [[1.0], [2.0]], gamma=[2.0]),
          ValueError, _over("the gradients from dY and gamma", "rescale dY")),
+        (lambda: nnmath.deep.batch_norm([[1.0], [2.0]], gamma=[1e308], beta=[1e308]),  # γ ẑ + β = 2e308
+         ValueError, _over("gamma * ẑ + beta", "use smaller gamma and beta")),
+        (lambda: nnmath.plotting.plot_gradient_field(lambda v: float(np.sum(np.asarray(v) ** 2)),
+                                                     lambda v: 2 * np.asarray(v), x_range=(-1e200, 1e200),
+                                                     y_range=(-1.0, 1.0), n_arrows=2),
+         ValueError, "f must return one finite number at each point of x_range × y_range, got array(inf) at "
+                     "(np.float64(-1e+200), np.float64(-1.0))"),
         (lambda: nnmath.regularisation.dropout([[1e308, 1.0]], [[1.0, 1.0]], 0.5),
          ValueError, _over("a / (1 - rate)", "a is too large for this rate")),
         (lambda: nnmath.regularisation.dropout_backward([[1e308, 1.0]], [[1.0, 1.0]], 0.5),
@@ -384,7 +391,8 @@ def _over(what, hint=""):
          ValueError, "first must be at most 1 (the first layer held is 0 or 1), got 2"),
     ],
     ids=["numerical_hessian-gradient", "check_hessian-hessian", "check_hessian-flag", "batch_norm-variance",
-         "batch_norm-mean", "batch_norm_backward", "dropout", "dropout_backward", "dropout_mask-size",
+         "batch_norm-mean", "batch_norm_backward", "batch_norm-gamma",
+         "plot_gradient_field-range", "dropout", "dropout_backward", "dropout_mask-size",
          "l2_penalty", "l2_penalty_gradients", "Layers-items", "Layers-first"],
 )
 def test_new_modules_name_the_argument(call, error, message):
