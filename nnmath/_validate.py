@@ -175,9 +175,10 @@ class Overflow(ValueError):
 
 
 def finite_result(result: Any, what: str, hint: str = "") -> Any:
-    """``result`` if every value is finite, else an :class:`Overflow` saying that ``what`` overflowed."""
-    array = np.asarray(result)
-    if not np.all(np.isfinite(array)):
+    """``result`` (an array, a number, or a tuple of them) if every value is finite, else an
+    :class:`Overflow` saying that ``what`` overflowed."""
+    parts = result if isinstance(result, tuple) else (result,)
+    if not all(np.all(np.isfinite(np.asarray(part))) for part in parts):
         raise Overflow(
             f"{what} overflowed: the result is beyond float64's range (±{_FLOAT_MAX:.4g})"
             + (f"; {hint}" if hint else "")
@@ -249,6 +250,13 @@ def whole_number(value: Any, name: str, *, minimum: int = 0, maximum: int | None
         shown = value if value < 10**30 else f"a number with {len(str(int(value)))} digits"
         raise ValueError(f"{name} must be at most {maximum}{f' ({why})' if why else ''}, got {shown}")
     return int(value)
+
+
+def flag(value: Any, name: str) -> bool:
+    """True or False (a NumPy bool too), or a TypeError: an array or a number is not a switch."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {_describe(value)}")
+    return bool(value)
 
 
 def callable_(value: Any, name: str) -> Callable:

@@ -194,9 +194,13 @@ def numerical_jacobian(
            [0., 4.]])
     """
     _validate.callable_(f, "f")
-    x = _validate.as_array(x, "x")
+    return _jacobian(f, _validate.as_array(x, "x"), h, "f")
+
+
+def _jacobian(f: Callable, x: NDArray[np.float64], h: float | None, name: str) -> NDArray[np.float64]:
+    """Central differences of ``f`` (called ``name`` in messages: "f", or "gradient" for a Hessian)."""
     step = _step(h, "central")
-    out_shape = _evaluate(f, x.copy(), "x").shape
+    out_shape = _evaluate(f, x.copy(), "x", name).shape
     jacobian = np.empty(out_shape + x.shape)
     flat_x = x.reshape(-1)
     flat_j = jacobian.reshape(int(np.prod(out_shape, dtype=int)), flat_x.size)
@@ -210,10 +214,10 @@ def numerical_jacobian(
         if up[j] - down[j] == 0:
             raise ValueError(f"h = {h_j:g} is too small to change x[{j}] = {flat_x[j]:g} in floating point; use a larger h")
         where = f"x with entry {j} moved by ±h"
-        f_up = _evaluate(f, up.reshape(x.shape), where)
-        f_down = _evaluate(f, down.reshape(x.shape), where)
+        f_up = _evaluate(f, up.reshape(x.shape), where, name)
+        f_down = _evaluate(f, down.reshape(x.shape), where, name)
         if f_up.shape != out_shape or f_down.shape != out_shape:
-            raise ValueError(f"f must return the same shape every time, got {out_shape} and {f_up.shape}")
+            raise ValueError(f"{name} must return the same shape every time, got {out_shape} and {f_up.shape}")
         flat_j[:, j] = ((f_up - f_down) / (up[j] - down[j])).reshape(-1)
     return jacobian
 
@@ -499,8 +503,7 @@ def check_gradient(
     """
     _validate.callable_(gradient, "gradient")
     tol = _validate.positive_number(tolerance, "tolerance")
-    if not isinstance(raise_on_failure, (bool, np.bool_)):
-        raise TypeError(f"raise_on_failure must be True or False, got {_validate._describe(raise_on_failure)}")
+    _validate.flag(raise_on_failure, "raise_on_failure")
     x_arr = _validate.as_array(x, "x")
     numeric = numerical_gradient(f, x_arr, h)
     analytic = _evaluate(gradient, x_arr.copy(), "x", "gradient")
@@ -558,13 +561,13 @@ def numerical_hessian(
     """
     _validate.callable_(gradient, "gradient")
     x_arr = _validate.as_array(x, "x", ndim=1)
-    g = _evaluate(gradient, x_arr.copy(), "x")
+    g = _evaluate(gradient, x_arr.copy(), "x", "gradient")
     if g.shape != x_arr.shape:
         raise ValueError(
             f"gradient must return an array shaped like x: x has shape {x_arr.shape}, "
             f"gradient returned shape {g.shape}"
         )
-    jacobian = numerical_jacobian(gradient, x_arr, h)
+    jacobian = _jacobian(gradient, x_arr, h, "gradient")
     return (jacobian + jacobian.T) / 2
 
 
@@ -618,16 +621,17 @@ def check_hessian(
     True
     """
     _validate.callable_(hessian, "hessian")
+    _validate.flag(raise_on_failure, "raise_on_failure")
     tol = _validate.positive_number(tolerance, "tolerance")
     x_arr = _validate.as_array(x, "x", ndim=1)
     numeric = numerical_hessian(gradient, x_arr, h)
-    analytic = _evaluate(hessian, x_arr.copy(), "x")
+    analytic = _evaluate(hessian, x_arr.copy(), "x", "hessian")
     if analytic.shape != numeric.shape:
         raise ValueError(
             f"hessian must return an array of shape {numeric.shape} for x of shape {x_arr.shape}, "
             f"got shape {analytic.shape}"
         )
-    floor = 1e-3 * max(1.0, float(np.max(np.abs(_evaluate(gradient, x_arr.copy(), "x")))))
+    floor = 1e-3 * max(1.0, float(np.max(np.abs(_evaluate(gradient, x_arr.copy(), "x", "gradient")))))
     return _compare(analytic, numeric, floor, tol, raise_on_failure)
 
 

@@ -216,10 +216,19 @@ def batch_norm(
            [ 1.,  0.]])
     """
     Z, gamma, beta, eps = _batch(Z, gamma, beta, eps)
-    mu = Z.mean(axis=0)  # μ_j
-    var = ((Z - mu) ** 2).mean(axis=0)  # σ_j²
+    mu, var = _moments(Z)  # μ_j, σ_j²
     Z_hat = (Z - mu) / np.sqrt(var + eps)  # ẑ = (z - μ) / √(σ² + ε)
-    return gamma * Z_hat + beta  # y = γ ẑ + β
+    with np.errstate(over="ignore", invalid="ignore"):
+        Y = gamma * Z_hat + beta  # y = γ ẑ + β
+    return _validate.finite_result(Y, "gamma * ẑ + beta", "use smaller gamma and beta")
+
+
+def _moments(Z: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """μ_j and σ_j² of each column, or the "overflowed" ValueError for entries of Z too large to sum or square."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        mu = Z.mean(axis=0)
+        var = ((Z - mu) ** 2).mean(axis=0)
+    return _validate.finite_result((mu, var), "the mean and variance of Z", "rescale Z")
 
 
 def batch_norm_backward(
@@ -274,9 +283,11 @@ def batch_norm_backward(
     Z, gamma, _, eps = _batch(Z, gamma, 0.0, eps)
     dY = _validate.as_array(dY, "dY", ndim=2)
     _validate.check_same_shape(dY, "dY", Z, "Z")
-    mu = Z.mean(axis=0)  # μ_j
-    std = np.sqrt(((Z - mu) ** 2).mean(axis=0) + eps)  # √(σ_j² + ε)
+    mu, var = _moments(Z)  # μ_j, σ_j²
+    std = np.sqrt(var + eps)  # √(σ_j² + ε)
     Z_hat = (Z - mu) / std  # ẑ
-    g = gamma * dY  # ∂L/∂ẑ = γ ∂L/∂y
-    dZ = (g - g.mean(axis=0) - Z_hat * (g * Z_hat).mean(axis=0)) / std  # ∂L/∂z
-    return dZ, (dY * Z_hat).sum(axis=0), dY.sum(axis=0)  # ∂L/∂z, ∂L/∂γ, ∂L/∂β
+    with np.errstate(over="ignore", invalid="ignore"):
+        g = gamma * dY  # ∂L/∂ẑ = γ ∂L/∂y
+        dZ = (g - g.mean(axis=0) - Z_hat * (g * Z_hat).mean(axis=0)) / std  # ∂L/∂z
+        grads = dZ, (dY * Z_hat).sum(axis=0), dY.sum(axis=0)  # ∂L/∂z, ∂L/∂γ, ∂L/∂β
+    return _validate.finite_result(grads, "the gradients from dY and gamma", "rescale dY")

@@ -371,8 +371,7 @@ def loss_surface(
         raise TypeError(f"ranges must be a pair ((u_low, u_high), (v_low, v_high)), got {_validate._describe(ranges)}")
     u_range, v_range = _validate.interval(ranges[0], "ranges[0]"), _validate.interval(ranges[1], "ranges[1]")
     n_u, n_v = _grid_sizes(n)
-    if not isinstance(gradient, (bool, np.bool_)):
-        raise TypeError(f"gradient must be True or False, got {_validate._describe(gradient)}")
+    _validate.flag(gradient, "gradient")
 
     theta = net.get_parameters()  # checks the network's own parameters
     probe = net.copy()

@@ -168,8 +168,10 @@ class Layers(Sequence[T]):
     """
 
     def __init__(self, items: "Iterable[T]" = (), first: int = 1) -> None:
+        if not isinstance(items, Iterable) or isinstance(items, (str, bytes, dict)):
+            raise TypeError(f"items must be an iterable of the layers' values (a list), got {_validate._describe(items)}")
         self._items = list(items)
-        self.first = first
+        self.first = _validate.whole_number(first, "first", maximum=1, why="the first layer held is 0 or 1")
 
     def __getitem__(self, l: int) -> T:  # type: ignore[override]
         if isinstance(l, slice):  # by layer numbers too: trace.z[1:L] is z^1 .. z^{L-1}, a list

@@ -194,8 +194,7 @@ class SGD(Optimizer):
 
     def __init__(self, momentum: float = 0.0, nesterov: bool = False) -> None:
         self.momentum = _fraction(momentum, "momentum")
-        if not isinstance(nesterov, (bool, np.bool_)):
-            raise TypeError(f"nesterov must be True or False, got {_validate._describe(nesterov)}")
+        _validate.flag(nesterov, "nesterov")
         if nesterov and self.momentum == 0:
             raise ValueError("nesterov=True needs momentum > 0 (as in torch.optim.SGD), got momentum=0")
         self.nesterov = bool(nesterov)

@@ -306,7 +306,7 @@ def plot_gradient_field(
             result = _validate.function_value((f if name == "f" else gradient)(point), name, f"{tuple(point)}")
         if result.shape != shape or not np.all(np.isfinite(result)):
             raise ValueError(f"{name} must return {'one finite number' if name == 'f' else 'two finite numbers'} "
-                             f"at each point, got {result!r} at {tuple(point)}")
+                             f"at each point of x_range × y_range, got {result!r} at {tuple(point)}")
         return result
 
     ax = _axes(ax)

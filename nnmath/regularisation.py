@@ -67,7 +67,10 @@ def l2_penalty(weights: Sequence[ArrayLike], weight_decay: float) -> float:
     1.3
     """
     lam = _validate.non_negative_number(weight_decay, "weight_decay")
-    return float(lam / 2 * sum(np.sum(W**2) for W in _weights(weights)))
+    matrices = _weights(weights)
+    with np.errstate(over="ignore", invalid="ignore"):
+        penalty = lam / 2 * sum(np.sum(W**2) for W in matrices)
+    return float(_validate.finite_result(penalty, "the L2 penalty of weights and weight_decay"))
 
 
 def l2_penalty_gradients(weights: Sequence[ArrayLike], weight_decay: float) -> list[NDArray[np.float64]]:
@@ -102,7 +105,10 @@ def l2_penalty_gradients(weights: Sequence[ArrayLike], weight_decay: float) -> l
     [array([[0.3, 0.4]])]
     """
     lam = _validate.non_negative_number(weight_decay, "weight_decay")
-    return [lam * W for W in _weights(weights)]
+    matrices = _weights(weights)
+    with np.errstate(over="ignore"):
+        gradients = [lam * W for W in matrices]
+    return [_validate.finite_result(g, f"weight_decay * weights[{i}]") for i, g in enumerate(gradients)]
 
 
 def _rate(value: Any) -> float:
@@ -153,8 +159,16 @@ def dropout_mask(
     if not isinstance(dims, tuple):
         raise TypeError(f"shape must be an int or a tuple of ints, got {_validate._describe(shape)}")
     dims = tuple(_validate.whole_number(d, f"shape[{i}]", minimum=1) for i, d in enumerate(dims))
+    _validate.check_size(np.prod(dims, dtype=object), "shape", "a mask")
     generator = _validate.as_rng(rng, "rng")
     return (generator.random(dims) >= p).astype(np.float64)
+
+
+def _scaled(kept: NDArray[np.float64], p: float, name: str) -> NDArray[np.float64]:
+    """The kept values divided by 1 - p, or the "overflowed" ValueError naming ``name``."""
+    with np.errstate(over="ignore"):
+        out = kept / (1.0 - p)
+    return _validate.finite_result(out, f"{name} / (1 - rate)", f"{name} is too large for this rate")
 
 
 def _mask_for(a: NDArray[np.float64], mask: ArrayLike, a_name: str) -> NDArray[np.float64]:
@@ -210,7 +224,7 @@ def dropout(a: ArrayLike, mask: ArrayLike | None, rate: float) -> NDArray[np.flo
     a = _validate.as_array(a, "a", allow_empty=True)
     if mask is None:
         return a
-    return _mask_for(a, mask, "a") * a / (1.0 - p)
+    return _scaled(_mask_for(a, mask, "a") * a, p, "a")
 
 
 def dropout_backward(upstream: ArrayLike, mask: ArrayLike, rate: float) -> NDArray[np.float64]:
@@ -252,4 +266,4 @@ def dropout_backward(upstream: ArrayLike, mask: ArrayLike, rate: float) -> NDArr
     """
     p = _rate(rate)
     upstream = _validate.as_array(upstream, "upstream", allow_empty=True)
-    return _mask_for(upstream, mask, "upstream") * upstream / (1.0 - p)
+    return _scaled(_mask_for(upstream, mask, "upstream") * upstream, p, "upstream")

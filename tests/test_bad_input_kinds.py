@@ -342,3 +342,58 @@ def test_capped_log_of_a_zero_probability():
 )
 def test_more_kinds(call, error, message):
     raises_exactly(error, message, call)
+
+
+# --- the optimisers, Hessians, deep networks and regularisation ---------------------------------
+
+def _over(what, hint=""):
+    return f"{what} overflowed: the result is {RANGE}" + (f"; {hint}" if hint else "")
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: nnmath.numerical_hessian(lambda v: 1e308 * v, [1.0, 2.0]),
+         ValueError, "gradient returned a non-finite value (array([1.e+308,     inf])) at x; gradient must be "
+                     "finite near x"),
+        (lambda: nnmath.check_hessian(lambda v: 2 * v, lambda v: np.full((2, 2), np.nan), [1.0, 2.0]),
+         ValueError, "hessian returned a non-finite value (array([[nan, nan],\n       [nan, nan]])) at x; hessian "
+                     "must be finite near x"),
+        (lambda: nnmath.check_hessian(lambda v: 2 * v, lambda v: 2 * np.eye(2), [1.0, 2.0],
+                                      raise_on_failure=np.array([1.0, 2.0])),
+         TypeError, "raise_on_failure must be True or False, got an array of shape (2,) and dtype float64"),
+        (lambda: nnmath.deep.batch_norm([[1e200, 0.0], [-1e200, 1.0]]),  # (2e200)² overflows in σ²
+         ValueError, _over("the mean and variance of Z", "rescale Z")),
+        (lambda: nnmath.deep.batch_norm([[1e308, 0.0], [1e308, 1.0]]),  # the sum in μ overflows
+         ValueError, _over("the mean and variance of Z", "rescale Z")),
+        (lambda: nnmath.deep.batch_norm_backward([[1e308], [-1e308]], [[1.0], [2.0]], gamma=[2.0]),
+         ValueError, _over("the gradients from dY and gamma", "rescale dY")),
+        (lambda: nnmath.deep.batch_norm([[1.0], [2.0]], gamma=[1e308], beta=[1e308]),  # γ ẑ + β = 2e308
+         ValueError, _over("gamma * ẑ + beta", "use smaller gamma and beta")),
+        (lambda: nnmath.plotting.plot_gradient_field(lambda v: float(np.sum(np.asarray(v) ** 2)),
+                                                     lambda v: 2 * np.asarray(v), x_range=(-1e200, 1e200),
+                                                     y_range=(-1.0, 1.0), n_arrows=2),
+         ValueError, "f must return one finite number at each point of x_range × y_range, got array(inf) at "
+                     "(np.float64(-1e+200), np.float64(-1.0))"),
+        (lambda: nnmath.regularisation.dropout([[1e308, 1.0]], [[1.0, 1.0]], 0.5),
+         ValueError, _over("a / (1 - rate)", "a is too large for this rate")),
+        (lambda: nnmath.regularisation.dropout_backward([[1e308, 1.0]], [[1.0, 1.0]], 0.5),
+         ValueError, _over("upstream / (1 - rate)", "upstream is too large for this rate")),
+        (lambda: nnmath.regularisation.dropout_mask(10**12, 0.5),
+         ValueError, _budget("shape", "a mask", "1e+12", "7.45e+03")),
+        (lambda: nnmath.regularisation.l2_penalty([np.array([[1e200]])], 0.1),
+         ValueError, _over("the L2 penalty of weights and weight_decay")),
+        (lambda: nnmath.regularisation.l2_penalty_gradients([np.array([[1e308]])], 10.0),
+         ValueError, _over("weight_decay * weights[0]")),
+        (lambda: nnmath.network.Layers(1.5),
+         TypeError, "items must be an iterable of the layers' values (a list), got 1.5 (type float)"),
+        (lambda: nnmath.network.Layers([1.0], first=2),
+         ValueError, "first must be at most 1 (the first layer held is 0 or 1), got 2"),
+    ],
+    ids=["numerical_hessian-gradient", "check_hessian-hessian", "check_hessian-flag", "batch_norm-variance",
+         "batch_norm-mean", "batch_norm_backward", "batch_norm-gamma",
+         "plot_gradient_field-range", "dropout", "dropout_backward", "dropout_mask-size",
+         "l2_penalty", "l2_penalty_gradients", "Layers-items", "Layers-first"],
+)
+def test_new_modules_name_the_argument(call, error, message):
+    raises_exactly(error, message, call)
