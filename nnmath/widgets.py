@@ -261,8 +261,10 @@ class DescentFrame:
         problem, times :math:`1 + \beta` with momentum.
     label : str
         One line saying what happened, with the learning rate.
-    momentum : float
-        The momentum :math:`\beta` of the run (0 for plain descent).
+    momentum : float or None
+        The momentum :math:`\beta` of the run, or ``None`` for plain descent
+        shown without a momentum control (:math:`\beta = 0` is the same run,
+        but its picture names the momentum).
     """
 
     problem: str
@@ -275,7 +277,7 @@ class DescentFrame:
     diverged_at: int | None
     threshold: float
     label: str
-    momentum: float = 0.0
+    momentum: float | None = None
 
     @property
     def alt(self) -> str:
@@ -289,7 +291,7 @@ class DescentFrame:
         'Gradient descent on f(x) = 1x² with learning rate η = 1.5 (1'
         """
         where = "maximum" if "ascent" in self.problem else "minimum"
-        with_momentum = f" and momentum β = {self.momentum:g}" if self.momentum else ""
+        with_momentum = f" and momentum β = {self.momentum:g}" if self.momentum is not None else ""
         return (
             f"Gradient descent on {self.problem} with learning rate η = {self.learning_rate:g}{with_momentum} "
             f"({self.learning_rate / self.threshold:.3g} times the threshold "
@@ -315,7 +317,7 @@ def descent_frame(
     *,
     x0: ArrayLike | None = None,
     tolerance: float = 1e-3,
-    momentum: float = 0.0,
+    momentum: float | None = None,
 ) -> DescentFrame:
     r"""Run gradient descent for one learning rate and say what happened.
 
@@ -346,12 +348,14 @@ def descent_frame(
         and (-2, 1) for the bowl.
     tolerance : float
         Relative distance that counts as converged, between 0 and 1.
-    momentum : float
+    momentum : float, optional
         :math:`\beta` in [0, 1): heavy-ball momentum (see
         :func:`nnmath.gradient_descent`; :ref:`chapter-momentum`). With
         momentum the distance is not monotone even when the run converges,
         so "still growing at the end" compares the last distance with the
-        one half the run earlier instead of two steps earlier.
+        one half the run earlier instead of two steps earlier. Without it
+        (``None``, the default) the run is plain descent and its picture does
+        not name a momentum; ``0.0`` is the same run, named ``β = 0``.
 
     Returns
     -------
@@ -380,13 +384,14 @@ def descent_frame(
     eta = _validate.positive_number(learning_rate, "learning_rate")
     n = _validate.whole_number(steps, "steps", minimum=2)
     tol = _validate.positive_number(tolerance, "tolerance")
-    beta = _fraction(momentum, "momentum")
-    setting = f"η = {eta:g}, β = {beta:g}" if beta else f"η = {eta:g}"
+    beta = None if momentum is None else _fraction(momentum, "momentum")
+    setting = f"η = {eta:g}" if beta is None else f"η = {eta:g}, β = {beta:g}"
+    b = beta or 0.0  # plain descent is heavy ball with beta = 0
     if tol >= 1:
         raise ValueError(f"tolerance must be between 0 and 1 (a fraction of the start distance), got {tolerance!r}")
     start = _start(spec, x0)
     try:
-        trajectory = gradient_descent(spec.descent_gradient, start, eta, n, momentum=momentum)
+        trajectory = gradient_descent(spec.descent_gradient, start, eta, n, momentum=b)
         overflow_at = None
     except DivergenceError as error:
         trajectory = error.trajectory
@@ -410,7 +415,7 @@ def descent_frame(
         label = f"converged with {setting}: it started at the {where}"
     else:
         close = np.nonzero(d <= tol * d0)[0]
-        back = 2 if not beta else max(2, n // 2)
+        back = 2 if not b else max(2, n // 2)
         growing = d[-1] > d[-1 - back] * (1 + 1e-9)
         if close.size and not growing:
             status = "converged"
@@ -455,7 +460,7 @@ def descent_frame(
         gap=gap,
         status=status,
         diverged_at=diverged_at,
-        threshold=(1.0 + beta) / spec.coefficient,
+        threshold=(1.0 + b) / spec.coefficient,
         label=label,
         momentum=beta,
     )
@@ -527,7 +532,7 @@ class _DescentPainter(Painter):
             self.path.set_data(traj[:, 0], traj[:, 1])
             self.start.set_data([traj[0, 0]], [traj[0, 1]])
         self.path.set_color(color)
-        beta = f", β = {frame.momentum:g}" if frame.momentum else ""
+        beta = f", β = {frame.momentum:g}" if frame.momentum is not None else ""
         self.title.set_text(f"{self.spec.title}, η = {frame.learning_rate:g}{beta}")
         gap = np.maximum(frame.gap, 1e-16)
         self.gap.set_data(np.arange(len(gap)), gap)

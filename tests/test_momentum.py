@@ -325,3 +325,15 @@ def test_momentum_widget_rejects_bad_momenta():
         momentum_widget(bowl, momenta=[0.5, 0.5])
     with pytest.raises(TypeError, match="momenta must be a list"):
         momentum_widget(bowl, momenta=0.5)
+
+
+def test_a_momentum_frame_names_its_momentum_even_at_zero():
+    """The momentum widget's picture at beta = 0 says so (a screen reader hears the value each
+    slider shows); plain descent, with no momentum control, names none. Both are the same run."""
+    from nnmath.widgets import descent_frame
+
+    bowl = nnmath.QuadraticBowl([0.5, 10.0])
+    plain, zero = descent_frame(bowl, 0.09, 60), descent_frame(bowl, 0.09, 60, momentum=0.0)
+    assert "β" not in plain.alt and "β = 0 " in zero.alt
+    np.testing.assert_array_equal(plain.trajectory, zero.trajectory)
+    assert plain.status == zero.status
