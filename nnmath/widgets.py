@@ -649,6 +649,12 @@ def _rate_label(rate: float, threshold: float) -> str:
     return f"{rate:g}"
 
 
+def _descent_arguments(mode: str, problem, steps: int, dpi: int):
+    """The checked arguments every descent widget shares: (mode, problem, steps, dpi)."""
+    return (_validate.choice(mode, "mode", ("static", "live")), _problem(problem),
+            _validate.whole_number(steps, "steps", minimum=2), check_dpi(dpi))
+
+
 def learning_rate_widget(
     problem: Any,
     *,
@@ -705,10 +711,7 @@ def learning_rate_widget(
     """
     import ipywidgets as w
 
-    mode = _validate.choice(mode, "mode", ("static", "live"))
-    spec = _problem(problem)
-    n = _validate.whole_number(steps, "steps", minimum=2)
-    d = check_dpi(dpi)
+    mode, spec, n, d = _descent_arguments(mode, problem, steps, dpi)
     threshold = 1.0 / spec.coefficient
     if mode == "static":
         rates = learning_rate_list(default_learning_rates(problem) if learning_rates is None else learning_rates)
@@ -870,10 +873,7 @@ def momentum_widget(
     """
     import ipywidgets as w
 
-    mode = _validate.choice(mode, "mode", ("static", "live"))
-    spec = _problem(problem)
-    n = _validate.whole_number(steps, "steps", minimum=2)
-    d = check_dpi(dpi)
+    mode, spec, n, d = _descent_arguments(mode, problem, steps, dpi)
     threshold = 1.0 / spec.coefficient
     if mode == "static":
         rates = learning_rate_list([round(f * threshold, 12) for f in MOMENTUM_RATES]

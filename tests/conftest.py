@@ -134,26 +134,77 @@ class StrictBuild:
         return self.out / "_build" / "jupyter_execute"
 
 
+def _strict_build_command(out: Path) -> list[str]:
+    from _book import ROOT
+
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    return [str(jupyter_book), "build", str(ROOT), "--all", "-W", "-n", "--keep-going", "--path-output", str(out)]
+
+
+def _needs_the_build(item: pytest.Item) -> bool:
+    """Whether a test reads the strict build (its notebooks or its site)."""
+    names = getattr(item, "fixturenames", ())
+    return "strict_build" in names or ("built_site" in names and not os.environ.get("NNMATH_TEST_SITE"))
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that read the strict build run last (the order within each group is kept).
+
+    The build starts in the background when the first test starts (``_strict_build_in_background``),
+    so the unit tests, doctests and packaging tests run on the machine's other core meanwhile.
+    """
+    items.sort(key=_needs_the_build)
+
+
+class _BackgroundBuild:
+    """The strict build, started once per test session as a child process; its log goes to a file."""
+
+    def __init__(self, out: Path) -> None:
+        from _book import ROOT
+
+        self.out = out
+        self.log_path = out / "build.log"
+        self._log = open(self.log_path, "w", encoding="utf-8")
+        self.process = subprocess.Popen(_strict_build_command(out), stdout=self._log, stderr=subprocess.STDOUT,
+                                        cwd=ROOT, env=kernel_environment(), text=True)
+
+    def wait(self, timeout: float = 1800) -> StrictBuild:
+        try:
+            returncode = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            raise
+        self._log.close()
+        return StrictBuild(returncode, self.log_path.read_text(encoding="utf-8", errors="replace"), self.out)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self._log.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _strict_build_in_background(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """Starts the strict build as the session's first test starts, if any selected test reads it."""
+    if not any(_needs_the_build(item) for item in request.session.items):
+        yield None
+        return
+    build = _BackgroundBuild(tmp_path_factory.mktemp("book"))
+    yield build
+    build.stop()
+
+
 @pytest.fixture(scope="session")
-def strict_build(tmp_path_factory: pytest.TempPathFactory) -> StrictBuild:
+def strict_build(_strict_build_in_background: _BackgroundBuild | None, tmp_path_factory) -> StrictBuild:
     """The whole book built strictly, exactly as `make book` builds it, into a temporary folder.
 
     This is the one execution of every page in a test run: the page tests
     (tests/test_pages.py) read the notebooks it executed, the site tests its HTML.
+    It was started in the background when the session began; this waits for it.
     """
-    from _book import ROOT
-
-    out = tmp_path_factory.mktemp("book")
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    result = subprocess.run(
-        [str(jupyter_book), "build", str(ROOT), "--all", "-W", "-n", "--keep-going", "--path-output", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=kernel_environment(),
-        timeout=1800,
-    )
-    return StrictBuild(result.returncode, result.stdout + result.stderr, out)
+    build = _strict_build_in_background or _BackgroundBuild(tmp_path_factory.mktemp("book"))
+    return build.wait()
 
 
 @pytest.fixture(scope="session")

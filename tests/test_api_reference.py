@@ -25,6 +25,7 @@ SUBMODULES = (
     "plotting",
     "graph",
     "autograd",
+    "network",
     "training",
     "datasets",
     "perceptron",
