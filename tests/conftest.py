@@ -134,11 +134,15 @@ class StrictBuild:
         return self.out / "_build" / "jupyter_execute"
 
 
-def _strict_build_command(out: Path) -> list[str]:
+def _build_command(out: Path, builder: str = "html") -> list[str]:
+    """`make book`'s command (builder "html"), or `make pdf`'s first one ("singlehtml"), writing below ``out``."""
     from _book import ROOT
 
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    return [str(jupyter_book), "build", str(ROOT), "--all", "-W", "-n", "--keep-going", "--path-output", str(out)]
+    if builder == "html":
+        return [str(jupyter_book), "build", str(ROOT), "--all", "-W", "-n", "--keep-going", "--path-output", str(out)]
+    return [str(jupyter_book), "build", str(ROOT), "--builder", builder, "-W", "-n", "--keep-going",
+            "--path-output", str(out)]
 
 
 def _needs_the_build(item: pytest.Item) -> bool:
@@ -157,15 +161,15 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 
 class _BackgroundBuild:
-    """The strict build, started once per test session as a child process; its log goes to a file."""
+    """A build of the book started as a child process, once per test session; its log goes to a file."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, builder: str = "html") -> None:
         from _book import ROOT
 
         self.out = out
-        self.log_path = out / "build.log"
+        self.log_path = out / f"{builder}-build.log"
         self._log = open(self.log_path, "w", encoding="utf-8")
-        self.process = subprocess.Popen(_strict_build_command(out), stdout=self._log, stderr=subprocess.STDOUT,
+        self.process = subprocess.Popen(_build_command(out, builder), stdout=self._log, stderr=subprocess.STDOUT,
                                         cwd=ROOT, env=kernel_environment(), text=True)
 
     def wait(self, timeout: float = 1800) -> StrictBuild:
@@ -196,7 +200,8 @@ def _strict_build_in_background(request: pytest.FixtureRequest, tmp_path_factory
 
 
 @pytest.fixture(scope="session")
-def strict_build(_strict_build_in_background: _BackgroundBuild | None, tmp_path_factory) -> StrictBuild:
+def strict_build(_strict_build_in_background: _BackgroundBuild | None, tmp_path_factory: pytest.TempPathFactory,
+                 request: pytest.FixtureRequest) -> StrictBuild:
     """The whole book built strictly, exactly as `make book` builds it, into a temporary folder.
 
     This is the one execution of every page in a test run: the page tests
@@ -204,6 +209,24 @@ def strict_build(_strict_build_in_background: _BackgroundBuild | None, tmp_path_
     It was started in the background when the session began; this waits for it.
     """
     build = _strict_build_in_background or _BackgroundBuild(tmp_path_factory.mktemp("book"))
+    result = build.wait()
+    if result.returncode == 0 and any("single_page_build" in getattr(item, "fixturenames", ())
+                                      for item in request.session.items):
+        # `make pdf`'s single-page build reuses these executed pages; it starts now and runs
+        # while the site's tests do.
+        request.config.stash[_SINGLE_PAGE] = _BackgroundBuild(result.out, builder="singlehtml")
+    return result
+
+
+_SINGLE_PAGE = pytest.StashKey["_BackgroundBuild"]()
+
+
+@pytest.fixture(scope="session")
+def single_page_build(strict_build: StrictBuild, request: pytest.FixtureRequest) -> StrictBuild:
+    """`make pdf`'s single-page build of the strict build's pages (started when that build ended)."""
+    assert strict_build.returncode == 0, f"the strict build failed:\n{strict_build.log[-6000:]}"
+    build = request.config.stash.get(_SINGLE_PAGE, None) or _BackgroundBuild(strict_build.out, "singlehtml")
+    request.addfinalizer(build.stop)
     return build.wait()
 
 

@@ -17,24 +17,18 @@ from pathlib import Path
 import pytest
 
 from _book import ROOT, toc_pages
-from conftest import kernel_environment
 from test_browser import _browser_or_skip, _load_print_script
 
 pytestmark = pytest.mark.build
 
 
 @pytest.fixture(scope="module")
-def printed_book(built_site: Path) -> tuple[Path, Path, str, str]:
+def printed_book(single_page_build) -> tuple[Path, Path, str, str]:
     """(the single-page HTML, the PDF, the print script's report, the build's log) for the strict build."""
     _browser_or_skip()
-    out = built_site.parent.parent  # the --path-output folder of the strict build
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    build = subprocess.run(
-        [str(jupyter_book), "build", str(ROOT), "--builder", "singlehtml", "-W", "-n", "--keep-going",
-         "--path-output", str(out)],
-        capture_output=True, text=True, cwd=ROOT, env=kernel_environment(), timeout=1800,
-    )
-    assert build.returncode == 0, f"the single-page build failed:\n{(build.stdout + build.stderr)[-6000:]}"
+    build = single_page_build  # `make pdf`'s first command, run on the strict build (tests/conftest.py)
+    assert build.returncode == 0, f"the single-page build failed:\n{build.log[-6000:]}"
+    out = build.out
     single = out / "_build" / "singlehtml"
     pdf = out / "_build" / "pdf" / "book.pdf"
     printed = subprocess.run(
@@ -42,7 +36,7 @@ def printed_book(built_site: Path) -> tuple[Path, Path, str, str]:
         capture_output=True, text=True, cwd=ROOT, timeout=1800,
     )
     assert printed.returncode == 0, f"printing failed:\n{printed.stdout}{printed.stderr}"
-    log = re.sub(r"\x1b\[[0-9;]*m", "", build.stdout + build.stderr)  # without colour codes
+    log = re.sub(r"\x1b\[[0-9;]*m", "", build.log)  # without colour codes
     return single / "book" / "index.html", pdf, printed.stdout, log
 
 
