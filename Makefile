@@ -52,9 +52,11 @@ book: $(STAMP) $(VSTAMP)
 
 # One page holding every chapter (after `make book` it reuses the executed pages),
 # printed by Debian's Chromium; see _ext/print_pdf.py.
+# OUT is the folder that holds _build/ (the tests point it at their strict build).
+OUT ?= $(CURDIR)
 pdf: $(STAMP) $(VSTAMP)
-	$(BIN)/jupyter-book build . --builder singlehtml -W -n --keep-going
-	$(BIN)/python _ext/print_pdf.py _build/singlehtml/index.html _build/pdf/book.pdf
+	$(BIN)/jupyter-book build . --builder singlehtml -W -n --keep-going --path-output $(OUT)
+	$(BIN)/python _ext/print_pdf.py $(OUT)/_build/singlehtml/index.html $(OUT)/_build/pdf/book.pdf
 
 # Everything: -m "" lifts pyproject.toml's default "not pages and not build".
 # The strict build runs once and executes every page; the page checks read its notebooks.

@@ -134,15 +134,12 @@ class StrictBuild:
         return self.out / "_build" / "jupyter_execute"
 
 
-def _build_command(out: Path, builder: str = "html") -> list[str]:
-    """`make book`'s command (builder "html"), or `make pdf`'s first one ("singlehtml"), writing below ``out``."""
+def _strict_build_command(out: Path) -> list[str]:
+    """`make book`'s command, writing below ``out``."""
     from _book import ROOT
 
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    if builder == "html":
-        return [str(jupyter_book), "build", str(ROOT), "--all", "-W", "-n", "--keep-going", "--path-output", str(out)]
-    return [str(jupyter_book), "build", str(ROOT), "--builder", builder, "-W", "-n", "--keep-going",
-            "--path-output", str(out)]
+    return [str(jupyter_book), "build", str(ROOT), "--all", "-W", "-n", "--keep-going", "--path-output", str(out)]
 
 
 def _needs_the_build(item: pytest.Item) -> bool:
@@ -161,16 +158,28 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 
 class _BackgroundBuild:
-    """A build of the book started as a child process, once per test session; its log goes to a file."""
+    """A command that builds from the book, started once per test session as a child process.
 
-    def __init__(self, out: Path, builder: str = "html") -> None:
+    Its output goes to ``out/<name>.log``; :meth:`wait` gives its exit code and that log.
+    """
+
+    def __init__(self, out: Path, command: list[str], name: str) -> None:
         from _book import ROOT
 
         self.out = out
-        self.log_path = out / f"{builder}-build.log"
+        self.log_path = out / f"{name}.log"
         self._log = open(self.log_path, "w", encoding="utf-8")
-        self.process = subprocess.Popen(_build_command(out, builder), stdout=self._log, stderr=subprocess.STDOUT,
-                                        cwd=ROOT, env=kernel_environment(), text=True)
+        self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT, cwd=ROOT,
+                                        env=kernel_environment(), text=True)
+
+    @classmethod
+    def strict(cls, out: Path) -> "_BackgroundBuild":
+        return cls(out, _strict_build_command(out), "strict-build")
+
+    @classmethod
+    def pdf(cls, out: Path) -> "_BackgroundBuild":
+        """`make pdf` on the strict build in ``out``: its single-page build reuses the executed pages."""
+        return cls(out, ["make", "--no-print-directory", "pdf", f"OUT={out}"], "make-pdf")
 
     def wait(self, timeout: float = 1800) -> StrictBuild:
         try:
@@ -194,7 +203,7 @@ def _strict_build_in_background(request: pytest.FixtureRequest, tmp_path_factory
     if not any(_needs_the_build(item) for item in request.session.items):
         yield None
         return
-    build = _BackgroundBuild(tmp_path_factory.mktemp("book"))
+    build = _BackgroundBuild.strict(tmp_path_factory.mktemp("book"))
     yield build
     build.stop()
 
@@ -208,24 +217,23 @@ def strict_build(_strict_build_in_background: _BackgroundBuild | None, tmp_path_
     (tests/test_pages.py) read the notebooks it executed, the site tests its HTML.
     It was started in the background when the session began; this waits for it.
     """
-    build = _strict_build_in_background or _BackgroundBuild(tmp_path_factory.mktemp("book"))
+    build = _strict_build_in_background or _BackgroundBuild.strict(tmp_path_factory.mktemp("book"))
     result = build.wait()
-    if result.returncode == 0 and any("single_page_build" in getattr(item, "fixturenames", ())
+    if result.returncode == 0 and any("made_pdf" in getattr(item, "fixturenames", ())
                                       for item in request.session.items):
-        # `make pdf`'s single-page build reuses these executed pages; it starts now and runs
-        # while the site's tests do.
-        request.config.stash[_SINGLE_PAGE] = _BackgroundBuild(result.out, builder="singlehtml")
+        # `make pdf` reuses these executed pages; it starts now and runs while the site's tests do.
+        request.config.stash[_PDF] = _BackgroundBuild.pdf(result.out)
     return result
 
 
-_SINGLE_PAGE = pytest.StashKey["_BackgroundBuild"]()
+_PDF = pytest.StashKey["_BackgroundBuild"]()
 
 
 @pytest.fixture(scope="session")
-def single_page_build(strict_build: StrictBuild, request: pytest.FixtureRequest) -> StrictBuild:
-    """`make pdf`'s single-page build of the strict build's pages (started when that build ended)."""
+def made_pdf(strict_build: StrictBuild, request: pytest.FixtureRequest) -> StrictBuild:
+    """`make pdf` run on the strict build (started when that build ended): its exit code and output."""
     assert strict_build.returncode == 0, f"the strict build failed:\n{strict_build.log[-6000:]}"
-    build = request.config.stash.get(_SINGLE_PAGE, None) or _BackgroundBuild(strict_build.out, "singlehtml")
+    build = request.config.stash.get(_PDF, None) or _BackgroundBuild.pdf(strict_build.out)
     request.addfinalizer(build.stop)
     return build.wait()
 

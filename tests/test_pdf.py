@@ -1,7 +1,8 @@
 """The PDF export (`make pdf`): the single-page build printed by Debian's Chromium.
 
-Runs the Makefile's two commands on the strict build of tests/conftest.py
-(the single-page builder reuses its executed pages). The print script itself
+Runs `make pdf` on the strict build of tests/conftest.py, which starts it
+in the background as soon as that build ends (the single-page builder
+reuses its executed pages). The print script itself
 fails if a request failed or left the site, the page logged an error, math
 was left untypeset or a saved slider was not drawn; these tests add what a
 reader of the PDF would check: every chapter is in it, figures and all.
@@ -10,34 +11,26 @@ reader of the PDF would check: every chapter is in it, figures and all.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from _book import ROOT, toc_pages
+from _book import toc_pages
 from test_browser import _browser_or_skip, _load_print_script
 
 pytestmark = pytest.mark.build
 
 
 @pytest.fixture(scope="module")
-def printed_book(single_page_build) -> tuple[Path, Path, str, str]:
-    """(the single-page HTML, the PDF, the print script's report, the build's log) for the strict build."""
+def printed_book(made_pdf) -> tuple[Path, Path, str, str]:
+    """(the single-page HTML, the PDF, make pdf's report line, its whole log) for the strict build."""
     _browser_or_skip()
-    build = single_page_build  # `make pdf`'s first command, run on the strict build (tests/conftest.py)
-    assert build.returncode == 0, f"the single-page build failed:\n{build.log[-6000:]}"
-    out = build.out
-    single = out / "_build" / "singlehtml"
-    pdf = out / "_build" / "pdf" / "book.pdf"
-    printed = subprocess.run(
-        [sys.executable, str(ROOT / "_ext" / "print_pdf.py"), str(single / "index.html"), str(pdf)],
-        capture_output=True, text=True, cwd=ROOT, timeout=1800,
-    )
-    assert printed.returncode == 0, f"printing failed:\n{printed.stdout}{printed.stderr}"
-    log = re.sub(r"\x1b\[[0-9;]*m", "", build.log)  # without colour codes
-    return single / "book" / "index.html", pdf, printed.stdout, log
+    log = re.sub(r"\x1b\[[0-9;]*m", "", made_pdf.log)  # without colour codes
+    assert made_pdf.returncode == 0, f"make pdf failed:\n{log[-6000:]}"
+    report = re.search(r"^wrote .*book\.pdf: .*$", log, re.M)
+    assert report, f"make pdf printed no report:\n{log[-3000:]}"
+    out = made_pdf.out / "_build"
+    return out / "singlehtml" / "book" / "index.html", out / "pdf" / "book.pdf", report.group(0), log
 
 
 def test_the_single_page_build_reuses_the_executed_pages(printed_book) -> None:
