@@ -76,7 +76,8 @@ $(LAB_STAMP): $(STAMP) requirements-lab.txt
 lab: $(LAB_STAMP)
 	@echo "JupyterLab serves the book at http://localhost:$(LAB_PORT)/lab/tree/book/index.md"
 	@echo "(double-click a chapter in book/ to open it as a notebook; Run > Run All Cells; Ctrl+C stops)"
-	$(BIN)/jupyter lab --no-browser --port=$(LAB_PORT) --ServerApp.root_dir=$(CURDIR)
+	$(BIN)/jupyter lab --no-browser --port=$(LAB_PORT) --ServerApp.root_dir=$(CURDIR) \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # One page holding every chapter (after `make book` it reuses the executed pages),
 # printed by Debian's Chromium; see _ext/print_pdf.py.
@@ -86,7 +87,8 @@ pdf: $(STAMP) $(VSTAMP)
 
 # Everything: -m "" lifts pyproject.toml's default "not pages and not build".
 # The strict build runs once and executes every page; the page checks read its notebooks.
-test: $(STAMP) $(VSTAMP)
+# JupyterLab ($(LAB_STAMP)) is installed for tests/test_lab.py, which runs a chapter in it.
+test: $(STAMP) $(VSTAMP) $(LAB_STAMP)
 	$(BIN)/python -m pytest -m "" --durations=15
 
 unit: $(STAMP)

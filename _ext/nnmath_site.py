@@ -209,8 +209,12 @@ def _citations(app: Sphinx) -> dict[str, tuple[str, str]]:
     return found
 
 
-def page_references(app: Sphinx, pagename: str, notebook: Any) -> Any:
-    """What :mod:`portable_markdown` needs to convert ``pagename``'s Markdown, from the build."""
+def page_references(app: Sphinx, pagename: str, notebook: Any, glue_file: Path | None = None) -> Any:
+    """What :mod:`portable_markdown` needs to convert ``pagename``'s Markdown, from the build.
+
+    MyST-NB takes the glued values out of the executed notebook and keeps them
+    in ``<page>.glue.json`` beside it (``glue_file``).
+    """
     from portable_markdown import References
     from sphinx.directives.code import LiteralIncludeReader
 
@@ -219,6 +223,11 @@ def page_references(app: Sphinx, pagename: str, notebook: Any) -> Any:
     labels = {name: tuple(value) for name, value in env.domaindata["std"]["labels"].items()}
     objects = {name: (entry[0], entry[1]) for name, entry in env.domaindata["py"]["objects"].items()}
     glue = {}
+    if glue_file is not None and glue_file.exists():
+        for name, output in json.loads(glue_file.read_text(encoding="utf-8")).items():
+            prefix = len(output.get("metadata", {}).get("scrapbook", {}).get("mime_prefix", ""))
+            glue[name] = {key[prefix:] if key.startswith("application/papermill") else key: value
+                          for key, value in output.get("data", {}).items()}
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             meta = output.get("metadata", {}).get("scrapbook")
@@ -291,7 +300,7 @@ def _write_page_notebook(app: Sphinx, pagename: str, templatename: str, context:
     target.parent.mkdir(parents=True, exist_ok=True)
     options = app.config.html_theme_options or {}
     notebook = nbformat.read(executed, as_version=4)
-    references = page_references(app, pagename, notebook)
+    references = page_references(app, pagename, notebook, executed.with_suffix(".glue.json"))
     notebook = portable_notebook(notebook, references, options.get("repository_url"),
                                  options.get("repository_branch") or "main", solutions_hidden(app.config))
     nbformat.write(notebook, target)
@@ -615,14 +624,9 @@ def solutions_hidden(config: Any) -> bool:
     return str(getattr(config, "nnmath_solutions", "shown")).lower() == "hidden"
 
 
-def without_solutions(text: str) -> str:
-    """A MyST page's source without its gated solutions (``solution-start`` ... ``solution-end``, inclusive).
-
-    >>> print(without_solutions("Q?\\n````{solution-start} ex\\n````\\nA.\\n````{solution-end}\\n````\\nNext"))
-    Q?
-    Next
-    """
-    kept, inside, closing = [], False, None
+def _outside_solutions(text: str, inside: bool = False) -> tuple[str, bool]:
+    """The lines of ``text`` outside gated solutions, and whether ``text`` ends inside one."""
+    kept, closing = [], None
     for line in text.split("\n"):
         if closing is not None:  # the closing fence of a start or end marker
             if line.strip() == closing:
@@ -635,7 +639,17 @@ def without_solutions(text: str) -> str:
             continue
         if not inside:
             kept.append(line)
-    return "\n".join(kept)
+    return "\n".join(kept), inside
+
+
+def without_solutions(text: str) -> str:
+    """A MyST page's source without its gated solutions (``solution-start`` ... ``solution-end``, inclusive).
+
+    >>> print(without_solutions("Q?\\n````{solution-start} ex\\n````\\nA.\\n````{solution-end}\\n````\\nNext"))
+    Q?
+    Next
+    """
+    return _outside_solutions(text)[0]
 
 
 def _remove_solutions(app: Sphinx, doctree: Any) -> None:
@@ -658,29 +672,17 @@ def _strip_solutions_from_sources(app: Sphinx, exception: Exception | None) -> N
 
 
 def _solution_cells_dropped(cells: list) -> list:
-    """A notebook's cells without the gated solutions: from a solution-start cell to its solution-end cell."""
+    """A notebook's cells without the gated solutions, which span cells: solution-start ... solution-end."""
     kept, inside = [], False
     for cell in cells:
-        if cell.cell_type == "markdown" and any(_SOLUTION_START.match(line) for line in cell.source.split("\n")):
-            before = cell.source.split("\n")
-            head = []
-            for line in before:
-                if _SOLUTION_START.match(line):
-                    break
-                head.append(line)
-            if "\n".join(head).strip():
-                cell.source = "\n".join(head)
+        if cell.cell_type == "markdown":
+            text, inside_after = _outside_solutions(cell.source, inside)
+            if text.strip():
+                cell.source = text.strip("\n")
                 kept.append(cell)
-            inside = True
-        if inside:
-            if cell.cell_type == "markdown" and any(_SOLUTION_END.match(line) for line in cell.source.split("\n")):
-                inside = False
-                rest = without_solutions("````{solution-start} x\n````\n" + cell.source)
-                if rest.strip():
-                    cell.source = rest
-                    kept.append(cell)
-            continue
-        kept.append(cell)
+            inside = inside_after
+        elif not inside:
+            kept.append(cell)
     return kept
 
 

@@ -188,6 +188,17 @@ def _directive(name: str, argument: str, options: dict[str, str], body: str, ref
     return "\n\n".join(filter(None, [f"**{argument}**" if argument else "", inner]))
 
 
+def _option_value(value: str) -> str:
+    """A directive option's value as MyST reads it (YAML): ``"def f("`` -> ``def f(``."""
+    import yaml
+
+    try:
+        parsed = yaml.safe_load(value)
+    except yaml.YAMLError:
+        return value
+    return parsed if isinstance(parsed, str) else value
+
+
 def _blocks(text: str, references: References) -> list[str]:
     """Split ``text`` at top-level directives, converting each; plain lines are kept."""
     lines = text.split("\n")
@@ -219,12 +230,12 @@ def _blocks(text: str, references: References) -> list[str]:
             i += 1
             while i < len(lines) and lines[i].strip() != "---":
                 key, _, value = lines[i].strip().partition(":")
-                options[key.strip()] = value.strip()
+                options[key.strip()] = _option_value(value.strip())
                 i += 1
             i += 1
         while i < len(lines) and re.match(r"^\s*:[\w-]+:", lines[i]):
             key, value = re.match(r"^\s*:([\w-]+):\s*(.*)$", lines[i]).groups()
-            options[key] = value
+            options[key] = _option_value(value)
             i += 1
         body, depth = [], 0
         close = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$")

@@ -1,0 +1,133 @@
+"""`make lab`: a chapter opened in JupyterLab as the README says runs with a kernel, and a live slider works.
+
+JupyterLab is installed by `make lab` (requirements-lab.txt), which also makes
+.md pages open with Jupytext's notebook editor (the environment's
+share/jupyter/lab/settings/overrides.json). This test starts JupyterLab on
+the repository, opens a chapter by its address (what a double-click does),
+runs every cell, runs the chapter's widget call in mode="live", moves the
+slider with the keyboard and checks that the figure changes. Without
+JupyterLab or Chromium it is skipped loudly (under CI=true it fails).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from _book import ROOT
+
+CHAPTER = "book/gradient_descent.md"
+LIVE_CALL = "nnmath.widgets.learning_rate_widget(nnmath.quadratic(1.0), mode=\"live\")"
+OVERRIDES = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+
+
+def _lab_or_skip() -> Path:
+    lab = Path(sys.executable).parent / "jupyter-lab"
+    if not lab.exists():
+        message = "JupyterLab is not installed: `make lab` (or `make test`) installs requirements-lab.txt"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(f"LAB TEST SKIPPED: {message}")
+    return lab
+
+
+def test_make_lab_opens_markdown_and_myst_with_jupytext():
+    """The environment's JupyterLab settings, written by `make lab`, open .md pages as notebooks."""
+    _lab_or_skip()
+    viewers = json.loads(OVERRIDES.read_text())["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
+    assert viewers["markdown"] == viewers["myst"] == "Jupytext Notebook"
+
+
+@pytest.fixture(scope="module")
+def lab_url():
+    lab = _lab_or_skip()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    token = secrets.token_hex(16)
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    process = subprocess.Popen(
+        [str(lab), "--no-browser", f"--port={port}", "--ip=127.0.0.1", f"--ServerApp.token={token}",
+         f"--ServerApp.root_dir={ROOT}", "--LabApp.expose_app_in_browser=True",
+         *(["--allow-root"] if os.geteuid() == 0 else [])],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    base = f"http://127.0.0.1:{port}"
+    import urllib.request
+
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("JupyterLab did not start")
+    yield base, token
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.mark.build
+def test_a_chapter_runs_in_jupyterlab_and_a_live_slider_redraws_the_figure(lab_url):
+    from test_browser import _browser_or_skip
+
+    sync_playwright = _browser_or_skip()
+    from test_browser import CHROMIUM
+
+    base, token = lab_url
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{base}/lab/tree/{CHAPTER}?token={token}")
+        # The chapter opens as a notebook (Jupytext's editor), with a kernel.
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
+        page.wait_for_function(
+            "() => { const w = window.jupyterapp.shell.currentWidget;"
+            " return w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel"
+            " && w.sessionContext.session.kernel.status === 'idle'; }", timeout=120_000)
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        # Every code cell has run: no "[*]" prompt, and every code cell has an execution count.
+        page.wait_for_function(
+            "() => { const nb = window.jupyterapp.shell.currentWidget.content;"
+            " const cells = nb.widgets.filter(c => c.model.type === 'code');"
+            " return cells.length > 0 && cells.every(c => c.model.executionCount !== null)"
+            " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'; }",
+            timeout=600_000, polling=1000)
+        failed = page.evaluate(
+            "() => window.jupyterapp.shell.currentWidget.content.widgets"
+            ".filter(c => c.model.type === 'code' && c.model.outputs.toJSON().some(o => o.output_type === 'error'))"
+            ".length")
+        assert failed == 0, f"{failed} cells of {CHAPTER} raised in JupyterLab"
+        # A live widget, as the downloaded notebook's ready cell runs it.
+        page.evaluate("async (code) => { const app = window.jupyterapp;"
+                      " const nb = app.shell.currentWidget.content;"
+                      " nb.activeCellIndex = nb.widgets.length - 1;"
+                      " await app.commands.execute('notebook:insert-cell-below');"
+                      " nb.activeCell.model.sharedModel.setSource(code);"
+                      " await app.commands.execute('notebook:run-cell'); }", f"import nnmath\n{LIVE_CALL}")
+        last = page.locator(".jp-NotebookPanel .jp-Cell").last
+        handle = last.locator(".widget-slider .noUi-handle, .widget-slider input").first
+        handle.wait_for(timeout=120_000)
+        figure = last.locator(".jp-OutputArea-output img, .widget-output img").first
+        figure.wait_for(timeout=120_000)
+        before = figure.get_attribute("src")
+        handle.focus()
+        for _ in range(10):
+            handle.press("ArrowRight")
+        page.wait_for_function(
+            "([before]) => { const cells = document.querySelectorAll('.jp-NotebookPanel .jp-Cell');"
+            " const img = cells[cells.length - 1].querySelector('.jp-OutputArea-output img, .widget-output img');"
+            " return img && img.getAttribute('src') !== before; }", arg=[before], timeout=120_000)
+        assert not [e for e in errors if "kernel" in e.lower()], errors
+        browser.close()
