@@ -688,33 +688,60 @@ def _solution_cells_dropped(cells: list) -> list:
 
 # --- Source links of the API reference (sphinx.ext.viewcode) ----------------------------------
 def _top_level_assignments(source: str) -> dict[str, tuple[str, int, int]]:
-    """Each name assigned at a module's top level, as viewcode tags: ``{name: ("other", first, last line)}``.
+    """Each name assigned at a module's top level or in a class body, as viewcode tags.
 
-    >>> _top_level_assignments("x = 1\\ny: int = (\\n  2)\\ndef f(): pass\\n")
-    {'x': ('other', 1, 1), 'y': ('other', 2, 3)}
+    ``{name: ("other", first line, last line)}``, with ``Class.name`` for a class attribute.
+
+    >>> _top_level_assignments("x = 1\\ny: int = (\\n  2)\\nclass C:\\n    a: str = 'b'\\n")
+    {'x': ('other', 1, 1), 'y': ('other', 2, 3), 'C.a': ('other', 5, 5)}
     """
     import ast
 
     tags = {}
-    for node in ast.parse(source).body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
-            node, ast.AnnAssign) else []
-        for target in targets:
-            if isinstance(target, ast.Name):
-                tags.setdefault(target.id, ("other", node.lineno, node.end_lineno))
+
+    def walk(body: list, prefix: str) -> None:
+        for node in body:
+            if isinstance(node, ast.ClassDef):
+                walk(node.body, f"{prefix}{node.name}.")
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+                node, ast.AnnAssign) else []
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    tags.setdefault(prefix + target.id, ("other", node.lineno, node.end_lineno))
+
+    walk(ast.parse(source).body, "")
     return tags
 
 
 def source_tags(modname: str) -> tuple[str, dict[str, tuple[str, int, int]]] | None:
-    """A module's source and viewcode tags: its classes and functions, and its top-level assignments."""
+    """A module's source and viewcode tags: its classes, functions and assignments.
+
+    A member reached through a subclass or an instance of a class of the
+    module (``Value.exp`` from a base class, ``sse.gradient`` of the instance
+    ``sse``) is tagged with the lines of its definition.
+    """
+    import importlib
+
     from sphinx.pycode import ModuleAnalyzer
 
     try:
         analyzer = ModuleAnalyzer.for_module(modname)
         analyzer.find_tags()
+        module = importlib.import_module(modname)
     except Exception:  # not a Python module viewcode can read: let viewcode decide
         return None
     tags = {**_top_level_assignments(analyzer.code), **analyzer.tags}
+    for name in [key for key in list(tags) if "." not in key]:
+        obj = getattr(module, name, None)
+        cls = obj if isinstance(obj, type) else type(obj)
+        for base in cls.__mro__:
+            if base.__module__ != modname:
+                continue
+            prefix = base.__qualname__ + "."
+            for key, value in list(tags.items()):
+                if key.startswith(prefix):
+                    tags.setdefault(name + "." + key[len(prefix):], value)
     return analyzer.code, tags
 
 

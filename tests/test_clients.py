@@ -38,6 +38,14 @@ def test_source_tags_include_module_level_objects_with_their_lines():
     assert tags["get_activation"][0] == "def"
 
 
+def test_members_reached_through_an_instance_a_subclass_or_a_class_body_are_tagged():
+    """nnmath.sse.gradient (a method of sse's class), Value.exp (inherited), Loss.output_activation."""
+    _, losses = site.source_tags("nnmath.losses")
+    _, autograd = site.source_tags("nnmath.autograd")
+    assert {"sse.gradient", "cross_entropy.check_targets", "Loss.output_activation"} <= set(losses)
+    assert "Value.exp" in autograd
+
+
 @pytest.mark.build
 def test_every_api_entry_links_to_its_source(built_site: Path):
     checked = 0
