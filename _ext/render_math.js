@@ -46,7 +46,12 @@ process.stdin.on("end", () => {
     const adaptor = MathJax.startup.adaptor;
     const html = formulas.map(([tex, display], index) => {
       current = index;
-      return adaptor.outerHTML(MathJax.tex2chtml(tex, {display: Boolean(display)}));
+      try {
+        return adaptor.outerHTML(MathJax.tex2chtml(tex, {display: Boolean(display)}));
+      } catch (error) {  // MathJax itself failed on this formula: name it, like a TeX error
+        errors.push([index, `MathJax failed: ${error && error.message ? error.message : String(error)}`]);
+        return "";
+      }
     });
     const css = adaptor.textContent(MathJax.chtmlStylesheet());
     process.stdout.write(JSON.stringify({html, css, errors}));

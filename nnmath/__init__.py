@@ -36,22 +36,25 @@ from .calculus import (
     fit_order,
     numerical_derivative,
     numerical_gradient,
+    check_hessian,
+    numerical_hessian,
     numerical_jacobian,
 )
 from .functions import QuadraticBowl, ScalarFunction, profit, quadratic
 from .losses import LOSSES, Loss, cross_entropy, get_loss, mse, one_hot, sse
 from .network import INITS, MLP, Trace, initial_std
-from .optim import DivergenceError, gradient_descent
+from .optim import OPTIMIZERS, Adam, DivergenceError, Optimizer, RMSprop, SGD, adam, get_optimizer, gradient_descent, rmsprop
 from .perceptron import Perceptron
 from .training import History, train
 from .datasets import split
-from . import datasets, diagnostics, landscape
+from . import datasets, deep, diagnostics, landscape, regularisation
 from . import autograd  # automatic differentiation: Value (reverse mode), Dual (forward mode)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ACTIVATIONS",
+    "Adam",
     "DivergenceError",
     "GradientCheckError",
     "GradientCheckResult",
@@ -61,17 +64,24 @@ __all__ = [
     "LeakyReLU",
     "Loss",
     "MLP",
+    "OPTIMIZERS",
+    "Optimizer",
     "Perceptron",
     "QuadraticBowl",
+    "RMSprop",
+    "SGD",
     "ScalarFunction",
     "Trace",
+    "adam",
     "check_gradient",
+    "check_hessian",
     "cross_entropy",
     "default_step",
     "difference_errors",
     "fit_order",
     "get_activation",
     "get_loss",
+    "get_optimizer",
     "gradient_descent",
     "heaviside",
     "identity",
@@ -81,11 +91,13 @@ __all__ = [
     "mse",
     "numerical_derivative",
     "numerical_gradient",
+    "numerical_hessian",
     "numerical_jacobian",
     "one_hot",
     "profit",
     "quadratic",
     "relu",
+    "rmsprop",
     "sigmoid",
     "softmax",
     "softmax_jacobian",

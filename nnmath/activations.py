@@ -283,7 +283,8 @@ def log_softmax(z: ArrayLike) -> NDArray[np.float64]:
     >>> nnmath.log_softmax([0.0, 1000.0])
     array([-1000.,     0.])
     """
-    return _softmax_and_log(_validate.as_array(z, "z", ndim=(1, 2)))[1]
+    log_p = _softmax_and_log(_validate.as_array(z, "z", ndim=(1, 2)))[1]
+    return _validate.finite_result(log_p, "log_softmax(z)", "the logits of a row are spread wider than float64's range")
 
 
 def _softmax_and_log(z: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

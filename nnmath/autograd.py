@@ -38,7 +38,10 @@ def _number(data: Any, what: str) -> float:
     """``data`` as a finite float, or a TypeError/ValueError that names it."""
     if isinstance(data, bool) or not isinstance(data, numbers.Real):
         raise TypeError(f"{what} must be a real number (int or float), got {data!r} (type {type(data).__name__})")
-    value = float(data)
+    try:
+        value = float(data)
+    except OverflowError:  # a Python int beyond float64
+        raise ValueError(f"{what} must be within float64's range, got an integer with {len(str(abs(data)))} digits") from None
     if not math.isfinite(value):
         raise ValueError(f"{what} must be a finite number, got {value!r}")
     return value

@@ -24,11 +24,13 @@ __all__ = [
     "GradientCheckError",
     "GradientCheckResult",
     "check_gradient",
+    "check_hessian",
     "default_step",
     "difference_errors",
     "fit_order",
     "numerical_derivative",
     "numerical_gradient",
+    "numerical_hessian",
     "numerical_jacobian",
 ]
 
@@ -76,17 +78,14 @@ def _step(h: float | None, method: str) -> float:
     return default_step(method) if h is None else _validate.positive_number(h, "h")
 
 
-def _evaluate(f: Callable, x: NDArray[np.float64], what: str) -> NDArray[np.float64]:
-    """Call f, convert its value to float64 and insist that it is finite."""
+def _evaluate(f: Callable, x: NDArray[np.float64], what: str, name: str = "f") -> NDArray[np.float64]:
+    """Call the reader's function ``name``, convert its value to float64 and insist that it is finite."""
     with np.errstate(all="ignore"):
         value = f(x)
-    try:
-        result = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"f must return numbers, got {value!r} at {what}") from None
+    result = _validate.function_value(value, name, what)
     if not np.all(np.isfinite(result)):
-        raise ValueError(f"f returned a non-finite value ({value!r}) at {what}; "
-                         "finite differences need f to be finite near x")
+        raise ValueError(f"{name} returned a non-finite value ({value!r}) at {what}; "
+                         f"{'finite differences need f' if name == 'f' else f'{name} must be'} finite near x")
     return result
 
 
@@ -137,8 +136,10 @@ def numerical_derivative(
     step = _step(h, method) * (np.maximum(1.0, np.abs(x)) if h is None else 1.0)
     # The step actually taken is (x + h) - x after rounding, which is 0 when h
     # is below the spacing of floating-point numbers at x.
-    lower_x = x - step if method == "central" else x
-    taken = (x + step) - lower_x
+    with np.errstate(over="ignore"):
+        lower_x = x - step if method == "central" else x
+        taken = (x + step) - lower_x
+    _validate.finite_result(taken, "x ± h", "use a smaller h, or x further from the largest float")
     if np.any(taken == 0):
         raise ValueError(
             f"h = {float(np.min(step)):g} is too small to change x = {float(x.flat[int(np.argmin(taken))]):g} "
@@ -146,12 +147,13 @@ def numerical_derivative(
         )
     upper = _evaluate(f, x + step, "x + h")
     lower = _evaluate(f, lower_x, "x - h" if method == "central" else "x")
-    result = (upper - lower) / taken
     if upper.shape != x.shape or lower.shape != x.shape:
         raise ValueError(
             f"f must return one value per point of x: x has shape {x.shape} but the "
-            f"difference quotient has shape {result.shape}"
+            f"difference quotient has shape {np.broadcast_shapes(upper.shape, lower.shape)}"
         )
+    with np.errstate(over="ignore", invalid="ignore"):
+        result = _validate.finite_result((upper - lower) / taken, "the difference quotient")
     return result[()] if result.ndim == 0 else result
 
 
@@ -192,24 +194,30 @@ def numerical_jacobian(
            [0., 4.]])
     """
     _validate.callable_(f, "f")
-    x = _validate.as_array(x, "x")
+    return _jacobian(f, _validate.as_array(x, "x"), h, "f")
+
+
+def _jacobian(f: Callable, x: NDArray[np.float64], h: float | None, name: str) -> NDArray[np.float64]:
+    """Central differences of ``f`` (called ``name`` in messages: "f", or "gradient" for a Hessian)."""
     step = _step(h, "central")
-    out_shape = _evaluate(f, x.copy(), "x").shape
+    out_shape = _evaluate(f, x.copy(), "x", name).shape
     jacobian = np.empty(out_shape + x.shape)
     flat_x = x.reshape(-1)
     flat_j = jacobian.reshape(int(np.prod(out_shape, dtype=int)), flat_x.size)
     for j in range(flat_x.size):
         h_j = step * max(1.0, abs(flat_x[j])) if h is None else step
         up, down = flat_x.copy(), flat_x.copy()
-        up[j] += h_j
-        down[j] -= h_j
+        with np.errstate(over="ignore"):
+            up[j] += h_j
+            down[j] -= h_j
+            _validate.finite_result(up[j] - down[j], "x ± h", "use a smaller h, or x further from the largest float")
         if up[j] - down[j] == 0:
             raise ValueError(f"h = {h_j:g} is too small to change x[{j}] = {flat_x[j]:g} in floating point; use a larger h")
         where = f"x with entry {j} moved by ±h"
-        f_up = _evaluate(f, up.reshape(x.shape), where)
-        f_down = _evaluate(f, down.reshape(x.shape), where)
+        f_up = _evaluate(f, up.reshape(x.shape), where, name)
+        f_down = _evaluate(f, down.reshape(x.shape), where, name)
         if f_up.shape != out_shape or f_down.shape != out_shape:
-            raise ValueError(f"f must return the same shape every time, got {out_shape} and {f_up.shape}")
+            raise ValueError(f"{name} must return the same shape every time, got {out_shape} and {f_up.shape}")
         flat_j[:, j] = ((f_up - f_down) / (up[j] - down[j])).reshape(-1)
     return jacobian
 
@@ -307,9 +315,18 @@ def difference_errors(
     hs = _validate.as_array(steps, "steps", ndim=1)
     if np.any(hs <= 0):
         raise ValueError(f"steps must all be greater than 0, got minimum {hs.min():g}")
-    exact = float(_evaluate(derivative, np.array(point), "x"))
-    forward = np.array([numerical_derivative(f, point, h, "forward") for h in hs])
-    central = np.array([numerical_derivative(f, point, h, "central") for h in hs])
+    exact = _evaluate(derivative, np.array(point), "x", "derivative")
+    if exact.size != 1:
+        raise ValueError(f"derivative must return a single number at x, got shape {exact.shape}")
+    exact = float(exact.reshape(()))
+    forward, central = [], []
+    for i, h in enumerate(hs):
+        try:
+            forward.append(numerical_derivative(f, point, h, "forward"))
+            central.append(numerical_derivative(f, point, h, "central"))
+        except ValueError as error:  # name the step that failed, not only f
+            raise ValueError(f"with steps[{i}] = {h:g}: {error}") from None
+    forward, central = np.array(forward), np.array(central)
     return {"h": hs, "forward": np.abs(forward - exact), "central": np.abs(central - exact)}
 
 
@@ -348,6 +365,8 @@ def fit_order(steps: ArrayLike, errors: ArrayLike) -> float:
         raise ValueError(f"fit_order needs at least 2 points, got {hs.size}")
     if np.any(hs <= 0) or np.any(errs <= 0):
         raise ValueError("steps and errors must all be greater than 0 to be drawn on a log scale")
+    if np.all(hs == hs[0]):
+        raise ValueError(f"steps must not all be equal to fit a line, got {hs.size} copies of {hs[0]:g}")
     slope, _ = np.polyfit(np.log(hs), np.log(errs), 1)
     return float(slope)
 
@@ -484,9 +503,10 @@ def check_gradient(
     """
     _validate.callable_(gradient, "gradient")
     tol = _validate.positive_number(tolerance, "tolerance")
+    _validate.flag(raise_on_failure, "raise_on_failure")
     x_arr = _validate.as_array(x, "x")
     numeric = numerical_gradient(f, x_arr, h)
-    analytic = _evaluate(gradient, x_arr.copy(), "x")
+    analytic = _evaluate(gradient, x_arr.copy(), "x", "gradient")
     if analytic.shape != x_arr.shape:
         raise ValueError(
             f"gradient must return an array shaped like x: x has shape {x_arr.shape}, "
@@ -495,6 +515,130 @@ def check_gradient(
     # Central differences carry an absolute round-off error of ~1e-10 |f|; entries below
     # 1e-3 max(1, |f|) are compared absolutely against that floor.
     floor = 1e-3 * max(1.0, abs(float(_evaluate(f, x_arr.copy(), "x"))))
+    return _compare(analytic, numeric, floor, tol, raise_on_failure)
+
+
+def numerical_hessian(
+    gradient: Callable[[NDArray[np.float64]], ArrayLike],
+    x: ArrayLike,
+    h: float | None = None,
+) -> NDArray[np.float64]:
+    r"""The Hessian of a scalar function, by central differences of its gradient.
+
+    See the chapter :ref:`chapter-momentum`.
+
+    Column :math:`j` is :math:`\frac{\nabla f(x + h e_j) - \nabla f(x - h e_j)}{2h}`
+    (:func:`numerical_jacobian` of the gradient), and the result is made
+    symmetric, :math:`\tfrac12 (J + J^\top)`, as a Hessian of a smooth
+    function is; the symmetrisation only averages round-off.
+
+    Parameters
+    ----------
+    gradient : callable
+        :math:`\nabla f`: maps a 1-D array ``x`` to an array of the same shape.
+    x : array_like, shape (n,)
+        The point.
+    h : float, optional
+        The step; by default :func:`default_step` times :math:`\max(1, |x_j|)`.
+
+    Returns
+    -------
+    ndarray, shape (n, n)
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a non-callable ``gradient``, an ``x`` that is not 1-D, or a
+        gradient that is not shaped like ``x``.
+
+    Examples
+    --------
+    >>> import numpy as np, nnmath
+    >>> bowl = nnmath.QuadraticBowl([1.0, 10.0])          # f = v1^2 + 10 v2^2
+    >>> nnmath.numerical_hessian(bowl.gradient, [0.3, -0.2]).round(6)
+    array([[ 2.,  0.],
+           [ 0., 20.]])
+    """
+    _validate.callable_(gradient, "gradient")
+    x_arr = _validate.as_array(x, "x", ndim=1)
+    g = _evaluate(gradient, x_arr.copy(), "x", "gradient")
+    if g.shape != x_arr.shape:
+        raise ValueError(
+            f"gradient must return an array shaped like x: x has shape {x_arr.shape}, "
+            f"gradient returned shape {g.shape}"
+        )
+    jacobian = _jacobian(gradient, x_arr, h, "gradient")
+    return (jacobian + jacobian.T) / 2
+
+
+def check_hessian(
+    gradient: Callable[[NDArray[np.float64]], ArrayLike],
+    hessian: Callable[[NDArray[np.float64]], ArrayLike],
+    x: ArrayLike,
+    *,
+    tolerance: float = 1e-6,
+    h: float | None = None,
+    raise_on_failure: bool = True,
+) -> GradientCheckResult:
+    r"""Compare a Hessian function with central differences of the gradient, as :func:`check_gradient` does.
+
+    See the chapter :ref:`chapter-momentum`.
+
+    The relative error of entry :math:`(i, j)` is
+
+    .. math:: \frac{|H_{ij} - N_{ij}|}{\max(|H_{ij}|, |N_{ij}|, s)}, \qquad s = 10^{-3} \max(1, \max_i |\nabla_i f(x)|),
+
+    with :math:`N` from :func:`numerical_hessian`: the floor :math:`s` plays
+    the part it plays in :func:`check_gradient`, with the gradient in place
+    of the function (the round-off of a difference of gradients is about
+    :math:`\varepsilon |\nabla f| / h`).
+
+    Parameters
+    ----------
+    gradient : callable
+        :math:`\nabla f`, assumed right (check it first with :func:`check_gradient`).
+    hessian : callable
+        The Hessian to check; returns an ``(n, n)`` array for ``x`` of shape ``(n,)``.
+    x : array_like, shape (n,)
+    tolerance, h, raise_on_failure
+        As in :func:`check_gradient`.
+
+    Returns
+    -------
+    GradientCheckResult
+        ``analytic`` and ``numeric`` are the two Hessians; ``worst_index`` a pair ``(i, j)``.
+
+    Raises
+    ------
+    GradientCheckError
+        If the largest relative error exceeds ``tolerance``.
+
+    Examples
+    --------
+    >>> import numpy as np, nnmath
+    >>> bowl = nnmath.QuadraticBowl([1.0, 10.0])
+    >>> nnmath.check_hessian(bowl.gradient, lambda v: np.diag([2.0, 20.0]), [0.3, -0.2]).passed
+    True
+    """
+    _validate.callable_(hessian, "hessian")
+    _validate.flag(raise_on_failure, "raise_on_failure")
+    tol = _validate.positive_number(tolerance, "tolerance")
+    x_arr = _validate.as_array(x, "x", ndim=1)
+    numeric = numerical_hessian(gradient, x_arr, h)
+    analytic = _evaluate(hessian, x_arr.copy(), "x", "hessian")
+    if analytic.shape != numeric.shape:
+        raise ValueError(
+            f"hessian must return an array of shape {numeric.shape} for x of shape {x_arr.shape}, "
+            f"got shape {analytic.shape}"
+        )
+    floor = 1e-3 * max(1.0, float(np.max(np.abs(_evaluate(gradient, x_arr.copy(), "x", "gradient")))))
+    return _compare(analytic, numeric, floor, tol, raise_on_failure)
+
+
+def _compare(
+    analytic: NDArray[np.float64], numeric: NDArray[np.float64], floor: float, tol: float, raise_on_failure: bool
+) -> GradientCheckResult:
+    """Relative errors entry by entry (absolute below ``floor``), as a :class:`GradientCheckResult`."""
     scale = np.maximum(np.maximum(np.abs(analytic), np.abs(numeric)), floor)
     errors = np.abs(analytic - numeric) / scale
     worst = np.unravel_index(int(np.argmax(errors)), errors.shape) if errors.ndim else ()

@@ -100,13 +100,17 @@ def sample_function(
     low, high = _validate.interval(x_range, "x_range")
     sigma = _noise(noise)
     generator = _validate.as_rng(rng)
+    _validate.check_size(2 * count, "n", "samples")
     x = np.sort(generator.uniform(low, high, size=count))
-    values = np.asarray(f(x.copy()), dtype=np.float64)
+    with np.errstate(all="ignore"):
+        values = _validate.function_value(f(x.copy()), "f", f"the sampled points of x_range {(low, high)}")
     if values.shape != x.shape:
         raise ValueError(f"f must return one value per input, shape {x.shape}, got shape {values.shape}")
     if not np.all(np.isfinite(values)):
-        raise ValueError(f"f must return finite values on x_range {tuple(x_range)}, got NaN or infinity")
-    targets = values + sigma * generator.standard_normal(count)
+        raise ValueError(f"f must return finite values on x_range {(low, high)}, got NaN or infinity")
+    with np.errstate(over="ignore"):
+        targets = _validate.finite_result(values + sigma * generator.standard_normal(count), "f(x) plus noise",
+                                          "use a smaller noise")
     return x.reshape(-1, 1), targets.reshape(-1, 1)
 
 
@@ -204,13 +208,16 @@ def moons(
     count = _validate.whole_number(n, "n", minimum=2)
     sigma = _noise(noise)
     generator = _validate.as_rng(rng)
+    _validate.check_size(3 * count, "n", "samples")
     n0 = (count + 1) // 2
     n1 = count - n0
     theta0 = np.linspace(0.0, np.pi, n0)
     theta1 = np.linspace(0.0, np.pi, n1)
     upper = np.column_stack([np.cos(theta0), np.sin(theta0)])
     lower = np.column_stack([1.0 - np.cos(theta1), 0.5 - np.sin(theta1)])
-    X = np.vstack([upper, lower]) + sigma * generator.standard_normal((count, 2))
+    with np.errstate(over="ignore"):
+        X = np.vstack([upper, lower]) + sigma * generator.standard_normal((count, 2))
+    _validate.finite_result(X, "the noisy moons", "use a smaller noise")
     labels = np.repeat(np.array([0, 1], dtype=np.int64), [n0, n1])
     return X, labels
 
@@ -270,6 +277,7 @@ def spirals(
     k_classes = _validate.whole_number(n_classes, "n_classes", minimum=2)
     sigma = _noise(noise)
     generator = _validate.as_rng(rng)
+    _validate.check_size(3 * per_class * k_classes, "n_per_class × n_classes", "samples")
     s = np.linspace(0.0, 1.0, per_class)
     points = []
     for k in range(k_classes):
@@ -397,7 +405,11 @@ def split(
     inputs = _validate.as_array(X, "X", ndim=2)
     if isinstance(T, (str, bytes)) or T is None:
         raise TypeError(f"T must be an array with one row per sample, got {_validate._describe(T)}")
-    targets = np.asarray(T)
+    try:
+        targets = np.asarray(T)
+    except ValueError as error:  # ragged nested lists
+        raise ValueError(f"T must be a rectangular array with one row per sample; numpy could not make one "
+                         f"from {_validate._describe(T)} ({error})") from None
     if targets.ndim == 0 or targets.shape[0] != inputs.shape[0]:
         raise ValueError(
             f"T must have one row per sample of X ({inputs.shape[0]} rows), got shape {targets.shape}"

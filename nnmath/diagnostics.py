@@ -31,6 +31,7 @@ from numpy.typing import ArrayLike, NDArray
 from . import _validate
 from .losses import Loss
 from .network import MLP, Trace, _check_net
+from .training import _flat_norm
 
 __all__ = [
     "ActivationStatistics",
@@ -102,7 +103,7 @@ def layer_gradient_norms(
     array([18., 12.])
     """
     trace = _backward(net, X, T, loss)
-    return np.array([np.linalg.norm(g) for g in trace.weight_grads])
+    return np.array([_flat_norm([g], []) for g in trace.weight_grads])  # no overflow for entries near 1e200
 
 
 def error_term_norms(
@@ -147,7 +148,7 @@ def error_term_norms(
     array([18.,  6.])
     """
     trace = _backward(net, X, T, loss)
-    return np.array([np.linalg.norm(d) for d in trace.delta[1:]])
+    return np.array([_flat_norm([d], []) for d in trace.delta[1:]])
 
 
 @dataclass(frozen=True)
@@ -234,12 +235,16 @@ def activation_statistics(net: MLP, X: ArrayLike) -> ActivationStatistics:
     trace = _check_net(net).trace(X)
     z = trace.z[1:]
     a = trace.a[1:]
-    return ActivationStatistics(
-        z_mean=np.array([np.mean(v) for v in z]),
-        z_variance=np.array([np.var(v) for v in z]),
-        a_mean=np.array([np.mean(v) for v in a]),
-        a_variance=np.array([np.var(v) for v in a]),
-    )
+    with np.errstate(over="ignore"):
+        stats = ActivationStatistics(
+            z_mean=np.array([np.mean(v) for v in z]),
+            z_variance=np.array([np.var(v) for v in z]),
+            a_mean=np.array([np.mean(v) for v in a]),
+            a_variance=np.array([np.var(v) for v in a]),
+        )
+    _validate.finite_result(stats.z_variance, "the variance of the net inputs z", "use smaller X or weights")
+    _validate.finite_result(stats.a_variance, "the variance of the activations a", "use smaller X or weights")
+    return stats
 
 
 def dead_units(net: MLP, X: ArrayLike) -> list[NDArray[np.bool_]]:
@@ -419,8 +424,10 @@ def across_seeds(measure: Callable[[int], ArrayLike], seeds: int | Sequence[int]
     ((3, 2), array([10.,  1.]), array([1., 1.]), array([100.,   1.]))
     """
     _validate.callable_(measure, "measure")
-    if isinstance(seeds, (str, bytes)) or not (isinstance(seeds, Sequence) or hasattr(seeds, "__iter__")):
+    zero_dim = isinstance(seeds, np.ndarray) and seeds.ndim == 0
+    if isinstance(seeds, (str, bytes)) or zero_dim or not (isinstance(seeds, Sequence) or hasattr(seeds, "__iter__")):
         count = _validate.whole_number(seeds, "seeds", minimum=1)
+        _validate.check_size(count, "seeds", "one result per seed")
         chosen = tuple(range(count))
     else:
         chosen = tuple(_validate.whole_number(s, f"seeds[{i}]") for i, s in enumerate(seeds))

@@ -240,7 +240,7 @@ register_number("gd-step",
 register_number("gd-fastest", lambda: 1 / (2 * 4.0), what="the learning rate",
                 quantities={"c": 4.0, "the curvature f'' = 2c": 8.0})
 
-# --- Chapter 9: training a network ------------------------------------------------------------
+# --- Chapter 10: training a network ------------------------------------------------------------
 
 register_number("training-start", lambda: nnmath.cross_entropy([[1 / 3, 1 / 3, 1 / 3]], [[1.0, 0.0, 0.0]]),
                 what="the loss", quantities={"the number of classes": 3})
@@ -251,3 +251,76 @@ register_number("training-count-wide",
                 lambda: nnmath.MLP([2, 32, 32, 3], ["relu", "relu", "softmax"], rng=0).n_parameters,
                 what="parameters", quantities={"the number of biases": 32 + 32 + 3})
 register_number("training-class", lambda: nnmath.softmax([0.5, 2.0, -1.0])[1], what="p", rtol=1e-4)
+
+# --- Chapter 9: curvature, momentum and adaptive steps -------------------------------------------
+
+
+def _heavy_ball_edge(coefficients: list[float], momentum: float) -> float:
+    """The largest stable learning rate of heavy ball on a bowl: eta lambda_max = 2 (1 + beta)."""
+    return 2 * (1 + momentum) / float(nnmath.QuadraticBowl(coefficients).curvatures.max())
+
+
+def _adam_average(beta1: float, steps: int) -> float:
+    """Adam's uncorrected running average m_t after ``steps`` gradients equal to 1."""
+    rule = nnmath.Adam(beta1=beta1)
+    state = rule.start(np.zeros(1))
+    for t in range(1, steps + 1):
+        _, state = rule.direction(np.ones(1), state, t)
+    return float(state[0][0])
+
+
+register_number("momentum-threshold", lambda: _heavy_ball_edge([1.0, 10.0], 0.5), what="the largest learning rate",
+                quantities={"beta": 0.5, "lambda_max": 20.0, "the plain threshold 2/lambda_max": 0.1})
+register_number("momentum-best-step", lambda: 2 / float(nnmath.QuadraticBowl([1.0, 9.0]).curvatures.sum()),
+                what="the learning rate", quantities={"2/lambda_max": 2 / 18, "2/lambda_min": 1.0})
+register_number("momentum-polyak-rate", lambda: (np.sqrt(100.0) - 1) / (np.sqrt(100.0) + 1), what="the rate",
+                quantities={"plain descent's rate (kappa-1)/(kappa+1)": 99 / 101, "beta = rate^2": (9 / 11) ** 2})
+register_number("momentum-bias", lambda: _adam_average(0.9, 3), what="m_3",
+                quantities={"the corrected average": 1.0, "0.9^3": 0.9**3})
+
+# --- Chapter 10: generalisation and regularisation ----------------------------------------
+
+
+def _penalty_in_the_exercise() -> float:
+    from .regularisation import l2_penalty
+
+    return l2_penalty([np.array([[1.0, -2.0], [0.5, 0.0]]), np.array([[3.0, 1.0]])], 0.2)
+
+
+def _decayed_weight() -> float:
+    """One step with weight decay from w = 2, data gradient 0.3, eta = 0.1, lambda = 0.5."""
+    from .regularisation import l2_penalty_gradients
+
+    w, data_gradient = np.array([[2.0]]), 0.3
+    return float((w - 0.1 * (data_gradient + l2_penalty_gradients([w], 0.5)[0]))[0, 0])
+
+
+def _dropout_backward_in_the_exercise() -> np.ndarray:
+    from .regularisation import dropout_backward
+
+    return dropout_backward(np.array([[0.4, -1.2, 2.0]]), np.array([[1.0, 0.0, 1.0]]), 0.5)[0]
+
+
+def _split_count() -> int:
+    from .datasets import split
+
+    return len(split(np.zeros((50, 1)), np.zeros(50), validation=0.2, test=0.1, rng=0).train.indices)
+
+
+register_number("generalise-penalty", _penalty_in_the_exercise, what="the penalty",
+                quantities={"lambda": 0.2, "lambda / 2": 0.1})
+register_number("generalise-decay", _decayed_weight, what="the new weight",
+                quantities={"eta times the data gradient": 0.03, "eta lambda w": 0.1})
+register_number("generalise-dropout-scale", lambda: 3.0 / (1 - 0.2), what="the kept activation",
+                quantities={"p": 0.2, "1 - p": 0.8})
+register_number("generalise-dropout-backward", _dropout_backward_in_the_exercise,
+                what="dL/da", quantities={"1 - p": 0.5})
+register_number("generalise-split", _split_count, what="the number of training points",
+                quantities={"the validation points": 10, "the test points": 5})
+
+# --- Chapter 7 (continued): what deep networks do about it ------------------------------------
+
+register_number("vanishing-residual", lambda: 1 + 0.5 * nnmath.tanh.derivative(0.0),
+                what="the derivative da^l/da^(l-1)", quantities={"w": 0.5})
+register_number("vanishing-residual-chain", lambda: (1 + 0.5 * nnmath.tanh.derivative(0.0)) ** 10,
+                what="the product of the ten factors", quantities={"w": 0.5}, rtol=1e-3)

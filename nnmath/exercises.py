@@ -80,24 +80,34 @@ class Feedback:
 
 def _parse(text: Any, name: str, symbols: dict[str, sympy.Symbol]) -> Any:
     if isinstance(text, sympy.Basic):
+        if text.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+            raise ValueError(f"{name} {text} is not a finite formula (a division by zero or an infinity)")
         return text
     if isinstance(text, numbers.Number) and not isinstance(text, bool):
-        return sympy.nsimplify(text)
+        return sympy.nsimplify(_validate.real_number(text, name))
     if not isinstance(text, str):
         raise TypeError(f"{name} must be a formula as a string like '3*x**2' or a SymPy expression, "
                         f"got {text!r} (type {type(text).__name__})")
     try:
-        return sympy.sympify(text, locals=dict(symbols), convert_xor=True)
+        expr = sympy.sympify(text, locals=dict(symbols), convert_xor=True)
     except (sympy.SympifyError, SyntaxError, TypeError) as error:
         raise ValueError(f"could not read {name} {text!r} as a formula; write it in Python notation, "
                          f"for example '3*x**2 - 2*x' (multiplication needs *): {error}") from None
+    if not isinstance(expr, sympy.Basic):
+        raise TypeError(f"{name} must be a formula like '3*x**2', got {text!r}, which SymPy reads as {expr!r}")
+    if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise ValueError(f"{name} {text!r} is not a finite formula: SymPy reads it as {expr} "
+                         "(a division by zero or an infinity)")
+    return expr
 
 
 def _variables(expr: Any, variables: str | Sequence[str] | None) -> list[sympy.Symbol]:
     if variables is None:
         found = sorted(expr.free_symbols, key=lambda s: s.name)
         return found or [sympy.Symbol("x")]
-    names = [variables] if isinstance(variables, str) else list(variables)
+    names = [variables] if isinstance(variables, str) else variables
+    if not isinstance(names, (list, tuple)) or not names or not all(isinstance(n, str) for n in names):
+        raise TypeError(f"variables must be a variable name like 'x' or a list of names, got {variables!r}")
     return [sympy.Symbol(n) for n in names]
 
 
@@ -424,6 +434,8 @@ def check_number(
     """
     given = _validate.as_array(answer, name, finite=False)
     target = _validate.as_array(expected, "expected")
+    if quantities is not None and not isinstance(quantities, Mapping):
+        raise TypeError(f"quantities must be a dict of names to numbers, got {_validate._describe(quantities)}")
     if given.shape != target.shape:
         return Feedback(False, f"Not yet: {name} has shape {given.shape}, but the answer has shape {target.shape}.")
     tol = _validate.positive_number(rtol, "rtol")
@@ -440,7 +452,9 @@ def check_number(
         return Feedback(True, f"Right: {name} = {shown} is correct.")
     # A slip is recognised in an answer rounded to four digits, even when the answer must be exact.
     slip_tol = max(tol, 1e-4)
-    for wrong, phrase in _number_slips(target, dict(quantities or {})):
+    with np.errstate(over="ignore"):  # a slip beyond float64 (twice 1e308) is skipped below, as not finite
+        slips = _number_slips(target, dict(quantities or {}))
+    for wrong, phrase in slips:
         with np.errstate(all="ignore"):
             near = np.abs(given - wrong) <= np.maximum(slip_tol * np.abs(wrong), floor)
         if np.all(np.isfinite(wrong)) and np.all(near):
@@ -450,6 +464,8 @@ def check_number(
         return Feedback(False, f"Not yet: {name} differs from the answer at index {i}.")
     g, t = given.item(), target.item()
     direction = "too high" if g > t else "too low"
+    if g == 0:
+        return Feedback(False, f"Not yet: {name} = {shown} is {direction}; the answer is not 0.")
     if t == 0:
         return Feedback(False, f"Not yet: {name} = {shown} is {direction}; the answer is 0.")
     with np.errstate(all="ignore"):

@@ -65,10 +65,14 @@ class ScalarFunction:
         formula: Callable[[Any], Any],
         latex: str | None = None,
     ) -> None:
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a str, got {_validate._describe(name)}")
+        if latex is not None and not isinstance(latex, str):
+            raise TypeError(f"latex must be a str or None, got {_validate._describe(latex)}")
         self.name = name
-        self._value = value
-        self._derivative = derivative
-        self._formula = formula
+        self._value = _validate.callable_(value, "value")
+        self._derivative = _validate.callable_(derivative, "derivative")
+        self._formula = _validate.callable_(formula, "formula")
         self.latex = latex or name
 
     def __call__(self, x: ArrayLike) -> NDArray[np.float64] | np.float64:
@@ -98,7 +102,7 @@ class ScalarFunction:
         6.0
         """
         array = _validate.as_array(x, "x")
-        return _scalar_if_0d(self._value(array))
+        return _scalar_if_0d(self._evaluate(self._value, array, f"{self.name}(x)"))
 
     def derivative(self, x: ArrayLike) -> NDArray[np.float64] | np.float64:
         """The derivative at ``x``, elementwise (same shape as ``x``).
@@ -127,7 +131,16 @@ class ScalarFunction:
         0.25
         """
         array = _validate.as_array(x, "x")
-        return _scalar_if_0d(self._derivative(array))
+        return _scalar_if_0d(self._evaluate(self._derivative, array, f"{self.name}.derivative(x)"))
+
+    @staticmethod
+    def _evaluate(function: Callable, array: NDArray[np.float64], what: str) -> NDArray[np.float64]:
+        """``function(array)`` as float64, or a clear error if it overflowed for these finite ``x``."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            result = _validate.function_value(function(array), what, "x")
+        if result.shape != array.shape:
+            raise ValueError(f"{what} must have the shape of x {array.shape}, got shape {result.shape}")
+        return _validate.finite_result(result, what, "use smaller x")
 
     def backward(self, z: NDArray[np.float64], dL_da: NDArray[np.float64]) -> NDArray[np.float64]:
         r"""The chain rule through this function used as an activation, :math:`a = g(z)`.
@@ -394,7 +407,9 @@ class QuadraticBowl:
         array([[ 2.,  6.],
                [ 0., 12.]])
         """
-        return 2.0 * self.coefficients * self._point(v)
+        point = self._point(v)
+        with np.errstate(over="ignore"):
+            return _validate.finite_result(2.0 * self.coefficients * point, "the gradient of the bowl", "use smaller v")
 
     def formula(self, symbols: Any) -> Any:
         """The bowl as a SymPy expression in the given symbols.

@@ -186,7 +186,7 @@ def short_latex(expr: Any) -> str:
     >>> short_latex(w * Sigmoid(z) * (1 - Sigmoid(z)))
     "w \\sigma'\\left(z\\right)"
     """
-    expr = sympy.sympify(expr)
+    expr = _validate.expression(expr, "expr")
     shorter = {s * (1 - s): _SigmoidPrime(s.args[0]) for s in expr.atoms(Sigmoid)}
     return sympy.latex(expr.subs(shorter) if shorter else expr)
 
@@ -1145,6 +1145,13 @@ class ComputationalGraph:
         dict
             ``{"paths": number of paths, "per_path": ..., "backward": ...}``.
 
+        Raises
+        ------
+        TypeError
+            If ``target`` or a source is not a node name, or ``sources`` is not a name or a list of names.
+        ValueError
+            If a node is unknown.
+
         Examples
         --------
         >>> from nnmath.graph import ComputationalGraph
@@ -1157,7 +1164,9 @@ class ComputationalGraph:
             sources = self.inputs
         elif isinstance(sources, str):
             sources = [sources]
-        sources = [self._node(s, "source") for s in sources]
+        elif not isinstance(sources, (list, tuple)):
+            raise TypeError(f"sources must be a node name or a list of them, got {describe(sources)}")
+        sources = [self._node(s, f"sources[{i}]") for i, s in enumerate(sources)]
         all_paths = [p for s in sources for p in self.paths(s, target)]
         per_path = sum(max(len(p) - 2, 0) for p in all_paths)
         used_edges = {(a, b) for p in all_paths for a, b in zip(p[:-1], p[1:])}

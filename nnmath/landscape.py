@@ -268,9 +268,11 @@ def _grid_sizes(n: Any) -> tuple[int, int]:
     if isinstance(n, (tuple, list)):
         if len(n) != 2:
             raise ValueError(f"n must be a whole number or a pair (n_u, n_v), got {n!r}")
-        return (_validate.whole_number(n[0], "n[0]", minimum=2), _validate.whole_number(n[1], "n[1]", minimum=2))
-    size = _validate.whole_number(n, "n", minimum=2)
-    return size, size
+        sizes = (_validate.whole_number(n[0], "n[0]", minimum=2), _validate.whole_number(n[1], "n[1]", minimum=2))
+    else:
+        sizes = (_validate.whole_number(n, "n", minimum=2),) * 2
+    _validate.check_size(3 * sizes[0] * sizes[1], "n", "a grid of losses and gradients")
+    return sizes
 
 
 
@@ -365,12 +367,11 @@ def loss_surface(
     (p, label_p), (q, label_q) = (_position(net, spec, f"parameters[{k}]") for k, spec in enumerate(parameters))
     if p == q:
         raise ValueError(f"parameters must be two different parameters, got {label_p} twice")
-    if isinstance(ranges, (str, bytes)) or not hasattr(ranges, "__len__") or len(ranges) != 2:
+    if isinstance(ranges, (str, bytes, dict)) or not hasattr(ranges, "__len__") or len(ranges) != 2:
         raise TypeError(f"ranges must be a pair ((u_low, u_high), (v_low, v_high)), got {_validate._describe(ranges)}")
     u_range, v_range = _validate.interval(ranges[0], "ranges[0]"), _validate.interval(ranges[1], "ranges[1]")
     n_u, n_v = _grid_sizes(n)
-    if not isinstance(gradient, (bool, np.bool_)):
-        raise TypeError(f"gradient must be True or False, got {_validate._describe(gradient)}")
+    _validate.flag(gradient, "gradient")
 
     theta = net.get_parameters()  # checks the network's own parameters
     probe = net.copy()

@@ -47,6 +47,43 @@ def _n_samples(y: NDArray[np.float64]) -> int:
     return 1 if y.ndim == 1 else y.shape[0]
 
 
+def _difference(y: NDArray[np.float64], t: NDArray[np.float64], what: str) -> NDArray[np.float64]:
+    """``y - t``, or a clear error when it is beyond float64's range."""
+    with np.errstate(over="ignore"):
+        return _validate.finite_result(y - t, what, "use smaller y or t")
+
+
+def _sum_of_squares(d: NDArray[np.float64], what: str, mean: bool = False) -> float:
+    r"""Half the sum of the squares :math:`d_i^2` (SSE), or their mean (MSE).
+
+    When a square overflows it is computed as :math:`s^2 \sum_i (d_i/s)^2` with :math:`s = \max_i |d_i|`.
+
+    Scaling by the largest entry keeps the squares at most 1, so a result that
+    float64 can hold is found even when a single square :math:`d_i^2` cannot.
+    """
+    with np.errstate(over="ignore"):
+        plain = np.mean(d**2) if mean else 0.5 * np.sum(d**2)
+    if np.isfinite(plain):
+        return float(plain)
+    scale = float(np.max(np.abs(d)))
+    ratio = d / scale
+    total = np.mean(ratio**2) if mean else 0.5 * np.sum(ratio**2)
+    with np.errstate(over="ignore"):
+        return float(_validate.finite_result(scale * (scale * total), what, "use smaller y or t"))
+
+
+def _cross_entropy_of_logits(z: NDArray[np.float64], t: NDArray[np.float64], what: str) -> float:
+    r"""The mean of :math:`-\sum_i t_i \log p_i` with :math:`p = \operatorname{softmax}(z)`.
+
+    A class with :math:`t_i = 0` adds nothing, even when its :math:`\log p_i` is
+    :math:`-\infty` (logits spread beyond float64's range): no :math:`0 \cdot (-\infty)`.
+    """
+    log_p = _softmax_and_log(z)[1]
+    with np.errstate(invalid="ignore", over="ignore"):
+        total = -np.sum(np.where(t > 0, t * log_p, 0.0)) / t.reshape(-1, t.shape[-1]).shape[0]
+    return float(_validate.finite_result(total, what, "the logits of a target class are too far below the largest")) + 0.0
+
+
 class Loss:
     r"""A loss function with its gradient. Use the instances :data:`sse`,
     :data:`mse`, :data:`cross_entropy` or :func:`get_loss`.
@@ -273,7 +310,7 @@ class SumSquaredError(Loss):
         3.0
         """
         y, t = _pair(y, t)
-        return float(0.5 * np.sum((y - t) ** 2))
+        return _sum_of_squares(_difference(y, t, "sse(y, t)"), "sse(y, t)")
 
     def gradient(self, y: ArrayLike, t: ArrayLike) -> NDArray[np.float64]:
         r"""The gradient :math:`\partial L / \partial y = y - t`.
@@ -303,7 +340,7 @@ class SumSquaredError(Loss):
                [ 0., -1.]])
         """
         y, t = _pair(y, t)
-        return y - t
+        return _difference(y, t, "sse.gradient(y, t)")
 
 
 class MeanSquaredError(Loss):
@@ -355,7 +392,7 @@ class MeanSquaredError(Loss):
         1.5
         """
         y, t = _pair(y, t)
-        return float(np.mean((y - t) ** 2))
+        return _sum_of_squares(_difference(y, t, "mse(y, t)"), "mse(y, t)", mean=True)
 
     def gradient(self, y: ArrayLike, t: ArrayLike) -> NDArray[np.float64]:
         r"""The gradient :math:`\partial L / \partial y = \frac{2}{N}(y - t)`, :math:`N` the number of entries.
@@ -385,7 +422,7 @@ class MeanSquaredError(Loss):
                [ 0. , -0.5]])
         """
         y, t = _pair(y, t)
-        return 2.0 * (y - t) / y.size
+        return 2.0 * (_difference(y, t, "mse.gradient(y, t)") / y.size)
 
 
 def _check_distribution(array: NDArray[np.float64], name: str, what: str) -> None:
@@ -491,8 +528,7 @@ class CrossEntropy(Loss):
         >>> nnmath.cross_entropy.value_at_output(z, nnmath.softmax(z), np.array([[1.0, 0.0]]))
         1000.0
         """
-        log_p = _softmax_and_log(z)[1]
-        return float(-np.vdot(t, log_p) / t.shape[0] + 0.0)  # + 0.0 turns -0.0 into 0.0
+        return _cross_entropy_of_logits(z, t, "cross_entropy.value_at_output(z, a, t)")
 
     def output_error(self, g: "ScalarFunction | Softmax", z: NDArray[np.float64], p: NDArray[np.float64],
                      t: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -651,7 +687,7 @@ class CrossEntropy(Loss):
         1000.0
         """
         z, t = self._check(z, t, "z")
-        return float(-np.sum(t * log_softmax(z)) / _n_samples(z) + 0.0)
+        return _cross_entropy_of_logits(z, t, "cross_entropy.from_logits(z, t)")
 
     def gradient_logits(self, z: ArrayLike, t: ArrayLike) -> NDArray[np.float64]:
         r"""The gradient with respect to the logits: :math:`(\operatorname{softmax}(z) - t)/n`.
@@ -755,6 +791,7 @@ def one_hot(labels: ArrayLike, n_classes: int) -> NDArray[np.float64]:
     """
     k = _validate.whole_number(n_classes, "n_classes", minimum=1)
     values = _validate.as_array(labels, "labels", ndim=1)
+    _validate.check_size(values.size * k, "n_classes", "a one-hot array")
     if np.any(values != np.round(values)) or np.any(values < 0) or np.any(values >= k):
         raise ValueError(f"labels must be whole numbers from 0 to {k - 1}, got {np.unique(values)}")
     result = np.zeros((values.size, k))

@@ -114,6 +114,7 @@ def initial_std(init: str, n_in: int, n_out: int, weight_std: float | None = Non
     _validate.choice(init, "init", (*INITS, _NORMAL))
     n_in = _validate.whole_number(n_in, "n_in", minimum=1)
     n_out = _validate.whole_number(n_out, "n_out", minimum=1)
+    _validate.check_size(n_in * n_out, "n_in × n_out", "a weight matrix")
     if init == _NORMAL:
         if weight_std is None:
             raise TypeError(
@@ -167,8 +168,10 @@ class Layers(Sequence[T]):
     """
 
     def __init__(self, items: "Iterable[T]" = (), first: int = 1) -> None:
+        if not isinstance(items, Iterable) or isinstance(items, (str, bytes, dict)):
+            raise TypeError(f"items must be an iterable of the layers' values (a list), got {_validate._describe(items)}")
         self._items = list(items)
-        self.first = first
+        self.first = _validate.whole_number(first, "first", maximum=1, why="the first layer held is 0 or 1")
 
     def __getitem__(self, l: int) -> T:  # type: ignore[override]
         if isinstance(l, slice):  # by layer numbers too: trace.z[1:L] is z^1 .. z^{L-1}, a list
@@ -465,6 +468,7 @@ class MLP:
         if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
             raise TypeError(f"layer_sizes must be a list of whole numbers like [2, 3, 1], got {layer_sizes!r}")
         sizes = tuple(_validate.whole_number(n, f"layer_sizes[{i}]", minimum=1) for i, n in enumerate(layer_sizes))
+        _validate.check_size(sum(a * b + b for a, b in zip(sizes, sizes[1:])), "layer_sizes", "weights and biases")
         if len(sizes) < 2:
             raise ValueError(f"layer_sizes needs at least an input and an output size, got {list(layer_sizes)}")
         if isinstance(activations, (str, bytes)) or not hasattr(activations, "__len__"):

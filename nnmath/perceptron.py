@@ -109,7 +109,12 @@ class Perceptron:
         >>> p.net_input([[0.0, 0.0], [1.0, 1.0]])
         array([-1.5,  0.5])
         """
-        return self._inputs(X) @ self.weights + self.bias
+        return self._net_input(self._inputs(X))
+
+    def _net_input(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = X @ self.weights + self.bias
+        return _validate.finite_result(z, "the net input X w + b", "use smaller X or weights")
 
     def predict(self, X: ArrayLike) -> NDArray[np.int64]:
         r"""The perceptron's outputs :math:`H(z)`: 1 where :math:`z > 0`, else 0.
@@ -197,14 +202,18 @@ class Perceptron:
             raise ValueError(f"t must contain only 0 and 1, got the values {np.unique(targets)}")
         eta = _validate.positive_number(learning_rate, "learning_rate")
         budget = _validate.whole_number(epochs, "epochs", minimum=1)
+        _validate.check_size(budget, "epochs", "a mistake count per epoch")
         mistakes: list[int] = []
         for _ in range(budget):
             count = 0
             for x, target in zip(X, targets):
-                y = float(heaviside(x @ self.weights + self.bias))
+                y = float(heaviside(self._net_input(x)))
                 if y != target:
-                    self.weights = self.weights + eta * (target - y) * x
-                    self.bias = float(self.bias + eta * (target - y))
+                    with np.errstate(over="ignore"):
+                        self.weights = self.weights + eta * (target - y) * x
+                        self.bias = float(self.bias + eta * (target - y))
+                    _validate.finite_result([*self.weights, self.bias], "the perceptron's weights",
+                                            "use a smaller learning_rate or smaller X")
                     count += 1
             mistakes.append(count)
             if count == 0:

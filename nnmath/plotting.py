@@ -128,11 +128,11 @@ def plot_function_and_derivative(
     """
     if not isinstance(function, ScalarFunction):
         raise TypeError(f"function must be an nnmath ScalarFunction such as nnmath.sigmoid, got {function!r}")
-    lo, hi = (_validate.real_number(v, "x_range") for v in x_range)
-    if not lo < hi:
-        raise ValueError(f"x_range must be (low, high) with low < high, got {x_range}")
+    lo, hi = _validate.interval(x_range, "x_range")
+    count = _validate.whole_number(n_points, "n_points", minimum=2)
+    _validate.check_size(3 * count, "n_points", "points to draw")
     ax = _axes(ax)
-    x = np.linspace(lo, hi, _validate.whole_number(n_points, "n_points", minimum=2))
+    x = np.linspace(lo, hi, count)
     name = function.latex
     ax.plot(x, function(x), color=COLORS["blue"], lw=2, label=f"${name}(x)$")
     ax.plot(x, function.derivative(x), color=COLORS["vermillion"], lw=2, ls="--", label=f"${name}'(x)$")
@@ -189,8 +189,8 @@ def plot_secants(
     hs = _validate.as_array(steps, "steps", ndim=1)
     if np.any(hs == 0):
         raise ValueError(f"steps must not contain 0 (a secant needs two distinct points), got {hs}")
+    lo, hi = _validate.interval(x_range, "x_range")
     ax = _axes(ax)
-    lo, hi = x_range
     x = np.linspace(lo, hi, 400)
     y0 = float(function(x0))
     ax.plot(x, function(x), color=COLORS["black"], lw=2, label=f"${function.latex}(x)$")
@@ -238,6 +238,8 @@ def plot_difference_errors(errors: dict[str, NDArray[np.float64]], *, ax: plt.Ax
     ('log', 'log')
     >>> plt.close(ax.figure)
     """
+    if not isinstance(errors, dict):
+        raise TypeError(f"errors must be the dict returned by nnmath.difference_errors, got {_validate._describe(errors)}")
     for key in ("h", "forward", "central"):
         if key not in errors:
             raise ValueError(f"errors must be the dict returned by nnmath.difference_errors, missing key {key!r}")
@@ -294,17 +296,30 @@ def plot_gradient_field(
     """
     _validate.callable_(f, "f")
     _validate.callable_(gradient, "gradient")
+    x_range = _validate.interval(x_range, "x_range")
+    y_range = _validate.interval(y_range, "y_range")
+    count = _validate.whole_number(n_arrows, "n_arrows", minimum=1)
+    _validate.check_size(2 * count**2, "n_arrows", "arrows")
+
+    def value(point: NDArray[np.float64], name: str, shape: tuple[int, ...]) -> NDArray[np.float64]:
+        with np.errstate(all="ignore"):
+            result = _validate.function_value((f if name == "f" else gradient)(point), name, f"{tuple(point)}")
+        if result.shape != shape or not np.all(np.isfinite(result)):
+            raise ValueError(f"{name} must return {'one finite number' if name == 'f' else 'two finite numbers'} "
+                             f"at each point of x_range × y_range, got {result!r} at {tuple(point)}")
+        return result
+
     ax = _axes(ax)
     xs = np.linspace(*x_range, 200)
     ys = np.linspace(*y_range, 200)
     XX, YY = np.meshgrid(xs, ys)
-    ZZ = np.array([[f(np.array([x, y])) for x in xs] for y in ys])
+    ZZ = np.array([[value(np.array([x, y]), "f", ()) for x in xs] for y in ys])
     contours = ax.contour(XX, YY, ZZ, levels=12, colors="0.35", linewidths=1.0)
     ax.clabel(contours, fontsize=8)
-    ax_ = np.linspace(*x_range, n_arrows + 2)[1:-1]
-    ay_ = np.linspace(*y_range, n_arrows + 2)[1:-1]
+    ax_ = np.linspace(*x_range, count + 2)[1:-1]
+    ay_ = np.linspace(*y_range, count + 2)[1:-1]
     AX, AY = np.meshgrid(ax_, ay_)
-    G = np.array([[np.asarray(gradient(np.array([x, y])), dtype=float) for x in ax_] for y in ay_])
+    G = np.array([[value(np.array([x, y]), "gradient", (2,)) for x in ax_] for y in ay_])
     ax.quiver(AX, AY, G[..., 0], G[..., 1], color=COLORS["vermillion"], angles="xy")
     ax.set_xlabel("$x$")
     ax.set_ylabel("$y$")

@@ -11,6 +11,8 @@ This module imports SymPy; ``import nnmath`` does not load it until it is used.
 
 from __future__ import annotations
 
+import numbers
+
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -167,7 +169,7 @@ def same(a: Any, b: Any) -> bool:
     >>> same(sympy.sin(x) ** 2 + sympy.cos(x) ** 2, 1)
     True
     """
-    difference = sympy.simplify(sympy.sympify(a) - sympy.sympify(b))
+    difference = sympy.simplify(_validate.expression(a, "a") - _validate.expression(b, "b"))
     if isinstance(difference, sympy.MatrixBase):
         return all(entry == 0 for entry in difference)
     return difference == 0
@@ -207,7 +209,7 @@ def derivative_from_limit(function: ScalarFunction | Any, x: sympy.Symbol | None
     if isinstance(function, ScalarFunction):
         expr = function.formula(x)
     else:  # a string or expression: its variable named like x becomes x itself
-        expr = sympy.sympify(function, locals={x.name: x})
+        expr = _validate.expression(function, "function", locals={x.name: x})
         expr = expr.subs({s: x for s in expr.free_symbols if s.name == x.name and s != x})
     name = function.latex if isinstance(function, ScalarFunction) else "f"
     shifted = expr.subs(x, x + h)
@@ -271,6 +273,11 @@ def activation_derivative(activation: ScalarFunction, z: sympy.Symbol | None = N
     >>> sym.activation_derivative(nnmath.tanh).result
     1 - tanh(z)**2
     """
+    if not isinstance(activation, ScalarFunction):
+        raise TypeError(f"activation must be an nnmath activation such as nnmath.sigmoid, "
+                        f"got {_validate._describe(activation)}")
+    if z is not None and not isinstance(z, sympy.Symbol):
+        raise TypeError(f"z must be a sympy.Symbol or None, got {_validate._describe(z)}")
     z = sympy.Symbol("z", real=True) if z is None else z
     f = activation.formula(z)
     name = activation.latex
@@ -325,7 +332,8 @@ def softmax_jacobian_derivation(n_classes: int = 3) -> tuple[sympy.Matrix, sympy
     >>> sym.same(J[0, 0] + J[0, 1], 0)  # each row of the Jacobian sums to 0
     True
     """
-    k = _validate.whole_number(n_classes, "n_classes", minimum=2)
+    k = _validate.whole_number(n_classes, "n_classes", minimum=2, maximum=12,
+                               why="SymPy's matrices grow as n_classes squared")
     z = sympy.Matrix(sympy.symbols(f"z1:{k + 1}", real=True))
     denominator = sum(sympy.exp(zi) for zi in z)
     p = sympy.Matrix([sympy.exp(zi) / denominator for zi in z])
@@ -376,7 +384,8 @@ def softmax_cross_entropy_gradient(n_classes: int = 3) -> tuple[sympy.Matrix, sy
     >>> sym.same(gradient[0], p0 - t[0])
     True
     """
-    k = _validate.whole_number(n_classes, "n_classes", minimum=2)
+    k = _validate.whole_number(n_classes, "n_classes", minimum=2, maximum=12,
+                               why="SymPy's matrices grow as n_classes squared")
     z = sympy.Matrix(sympy.symbols(f"z1:{k + 1}", real=True))
     t = sympy.Matrix(sympy.symbols(f"t1:{k + 1}", nonnegative=True))
     denominator = sum(sympy.exp(zi) for zi in z)
@@ -543,7 +552,17 @@ def verify(
     True
     """
     expr = derivative.result if isinstance(derivative, Derivation) else derivative
+    entries = list(expr) if isinstance(expr, (list, tuple, sympy.MatrixBase)) else [expr]
+    if not entries or isinstance(expr, str) or any(isinstance(e, str) for e in entries):
+        raise TypeError(f"derivative must be a SymPy expression, a list of them or a Derivation, "
+                        f"got {_validate._describe(derivative)}")
+    for i, entry in enumerate(entries):
+        _validate.expression(entry, "derivative" if len(entries) == 1 else f"derivative[{i}]")
+    numeric_tolerance = _validate.positive_number(numeric_tolerance, "numeric_tolerance")
+    difference_tolerance = _validate.positive_number(difference_tolerance, "difference_tolerance")
     single = isinstance(variables, sympy.Symbol)
+    if not single and not isinstance(variables, (list, tuple)):
+        raise TypeError(f"variables must be a sympy.Symbol or a list of them, got {_validate._describe(variables)}")
     symbols = [variables] if single else list(variables)
     if not symbols or not all(isinstance(s, sympy.Symbol) for s in symbols):
         raise TypeError(f"variables must be a sympy.Symbol or a list of them, got {variables!r}")
@@ -568,17 +587,31 @@ def verify(
         args = [point] if single else list(point)
         return np.broadcast_to(np.asarray(evaluate(*args), dtype=np.float64), matrix.shape).ravel()
 
+    def finite_difference(point: NDArray[np.float64]) -> NDArray[np.float64]:
+        try:
+            return numerical_jacobian(function, point).ravel()
+        except (TypeError, ValueError) as error:  # its message speaks of "f", the argument of numerical_jacobian
+            raise type(error)(f"function cannot be differentiated by finite differences at {point} (one of points): "
+                              f"{error}") from None
+
+    def numeric(point: NDArray[np.float64]) -> NDArray[np.float64]:
+        value = _validate.function_value(numeric_derivative(point.copy()), "numeric_derivative", "points")
+        if not np.all(np.isfinite(value)):
+            raise ValueError(f"numeric_derivative must return finite values at the points, got {value!r}")
+        if single and value.size % len(point):
+            raise ValueError(f"numeric_derivative must return one value per point, got shape {value.shape} "
+                             f"for {len(point)} points")
+        return value
+
     with np.errstate(all="ignore"):
         if single:
             sym_vals = np.stack([np.asarray(evaluate(p), dtype=np.float64).ravel() for p in pts])
-            fd_vals = np.stack([numerical_jacobian(function, np.array([p]), None).ravel() for p in pts])
-            num_vals = (None if numeric_derivative is None
-                        else np.asarray(numeric_derivative(pts), dtype=np.float64).reshape(len(pts), -1))
+            fd_vals = np.stack([finite_difference(np.array([p])) for p in pts])
+            num_vals = None if numeric_derivative is None else numeric(pts).reshape(len(pts), -1)
         else:
             sym_vals = np.stack([symbolic_at(p) for p in pts])
-            fd_vals = np.stack([numerical_jacobian(function, p).ravel() for p in pts])
-            num_vals = (None if numeric_derivative is None
-                        else np.stack([np.asarray(numeric_derivative(p.copy()), dtype=np.float64).ravel() for p in pts]))
+            fd_vals = np.stack([finite_difference(p) for p in pts])
+            num_vals = None if numeric_derivative is None else np.stack([numeric(p).ravel() for p in pts])
     if sym_vals.shape != fd_vals.shape:
         raise ValueError(f"the derivative has {sym_vals.shape[1]} entries per point, but finite differences of "
                          f"function give {fd_vals.shape[1]}: check that they describe the same function")

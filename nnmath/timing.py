@@ -53,6 +53,7 @@ def median_time(function: Callable[[], object], repeats: int = 5) -> float:
     """
     _validate.callable_(function, "function")
     n = _validate.whole_number(repeats, "repeats", minimum=1)
+    _validate.check_size(n, "repeats", "one time per repeat")
     times = []
     for _ in range(n):
         start = time.perf_counter()
@@ -145,9 +146,15 @@ def gradient_costs(
     ((4, 2, 2, 3), 25)
     """
     rng = _validate.as_rng(rng, "rng")
+    for size, name in ((n_inputs, "n_inputs"), (n_outputs, "n_outputs"), (n_samples, "n_samples")):
+        _validate.whole_number(size, name, minimum=1, maximum=10_000, why="the timed network stays small")
+    for count, name in ((repeats, "repeats"), (fd_repeats, "fd_repeats")):
+        _validate.whole_number(count, name, minimum=1, maximum=10_000, why="each repeat times a whole gradient")
     results = []
+    if isinstance(widths, (str, bytes)) or not isinstance(widths, (list, tuple, range, np.ndarray)):
+        raise TypeError(f"widths must be a list of layer widths like [4, 8], got {_validate._describe(widths)}")
     for width in widths:
-        w = _validate.whole_number(width, "width", minimum=1)
+        w = _validate.whole_number(width, "width", minimum=1, maximum=10_000, why="the timed network stays small")
         net = MLP([n_inputs, w, w, n_outputs], ["tanh", "tanh", "softmax"], rng=rng)
         X = rng.normal(size=(n_samples, n_inputs))
         T = np.eye(n_outputs)[rng.integers(0, n_outputs, size=n_samples)]

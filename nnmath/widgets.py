@@ -65,7 +65,7 @@ from .classification import _labels, decision_regions, train_with_snapshots
 from .functions import QuadraticBowl, ScalarFunction, profit
 from .losses import one_hot
 from .network import MLP
-from .optim import DivergenceError, gradient_descent
+from .optim import DivergenceError, _fraction, gradient_descent
 
 __all__ = [
     "BLOW_UP",
@@ -80,6 +80,9 @@ __all__ = [
     "frame_figure",
     "frame_html",
     "learning_rate_widget",
+    "MOMENTA",
+    "MOMENTUM_RATES",
+    "momentum_widget",
     "stability_threshold",
     "training_figure",
     "training_frame",
@@ -231,7 +234,7 @@ def default_learning_rates(problem: Any) -> list[float]:
 
 @dataclass(frozen=True)
 class DescentFrame:
-    """One run of gradient descent, as one picture of the widget shows it.
+    r"""One run of gradient descent, as one picture of the widget shows it.
 
     See the chapter :ref:`chapter-gradient-descent`.
 
@@ -254,9 +257,14 @@ class DescentFrame:
     diverged_at : int or None
         The step where the run diverged.
     threshold : float
-        :func:`stability_threshold` of the problem.
+        The largest stable learning rate: :func:`stability_threshold` of the
+        problem, times :math:`1 + \beta` with momentum.
     label : str
         One line saying what happened, with the learning rate.
+    momentum : float or None
+        The momentum :math:`\beta` of the run, or ``None`` for plain descent
+        shown without a momentum control (:math:`\beta = 0` is the same run,
+        but its picture names the momentum).
     """
 
     problem: str
@@ -269,6 +277,7 @@ class DescentFrame:
     diverged_at: int | None
     threshold: float
     label: str
+    momentum: float | None = None
 
     @property
     def alt(self) -> str:
@@ -282,8 +291,9 @@ class DescentFrame:
         'Gradient descent on f(x) = 1x² with learning rate η = 1.5 (1'
         """
         where = "maximum" if "ascent" in self.problem else "minimum"
+        with_momentum = f" and momentum β = {self.momentum:g}" if self.momentum is not None else ""
         return (
-            f"Gradient descent on {self.problem} with learning rate η = {self.learning_rate:g} "
+            f"Gradient descent on {self.problem} with learning rate η = {self.learning_rate:g}{with_momentum} "
             f"({self.learning_rate / self.threshold:.3g} times the threshold "
             f"{self.threshold:.4g}): {self.label}. Left: the path of the iterates; "
             f"right: the distance of the value from the {where} at each step, on a log scale."
@@ -307,6 +317,7 @@ def descent_frame(
     *,
     x0: ArrayLike | None = None,
     tolerance: float = 1e-3,
+    momentum: float | None = None,
 ) -> DescentFrame:
     r"""Run gradient descent for one learning rate and say what happened.
 
@@ -337,6 +348,14 @@ def descent_frame(
         and (-2, 1) for the bowl.
     tolerance : float
         Relative distance that counts as converged, between 0 and 1.
+    momentum : float, optional
+        :math:`\beta` in [0, 1): heavy-ball momentum (see
+        :func:`nnmath.gradient_descent`; :ref:`chapter-momentum`). With
+        momentum the distance is not monotone even when the run converges,
+        so "still growing at the end" compares the last distance with the
+        one half the run earlier instead of two steps earlier. Without it
+        (``None``, the default) the run is plain descent and its picture does
+        not name a momentum; ``0.0`` is the same run, named ``β = 0``.
 
     Returns
     -------
@@ -365,16 +384,14 @@ def descent_frame(
     eta = _validate.positive_number(learning_rate, "learning_rate")
     n = _validate.whole_number(steps, "steps", minimum=2)
     tol = _validate.positive_number(tolerance, "tolerance")
+    beta = None if momentum is None else _fraction(momentum, "momentum")
+    setting = f"η = {eta:g}" if beta is None else f"η = {eta:g}, β = {beta:g}"
+    b = beta or 0.0  # plain descent is heavy ball with beta = 0
     if tol >= 1:
         raise ValueError(f"tolerance must be between 0 and 1 (a fraction of the start distance), got {tolerance!r}")
-    if x0 is None:
-        start = spec.x0
-    else:
-        start = _validate.as_array(x0, "x0", ndim=spec.dim - 1)
-        if spec.dim == 2 and start.shape != (2,):
-            raise ValueError(f"x0 must have 2 entries for a two-variable bowl, got shape {start.shape}")
+    start = _start(spec, x0)
     try:
-        trajectory = gradient_descent(spec.descent_gradient, start, eta, n)
+        trajectory = gradient_descent(spec.descent_gradient, start, eta, n, momentum=b)
         overflow_at = None
     except DivergenceError as error:
         trajectory = error.trajectory
@@ -392,44 +409,47 @@ def descent_frame(
         trajectory = trajectory[: diverged_at + 1] if escaped.size else trajectory
         d = d[: len(trajectory)]
         status = "diverged"
-        label = f"diverged at step {diverged_at} with η = {eta:g}"
+        label = f"diverged at step {diverged_at} with {setting}"
     elif d0 == 0:
         status = "converged"
-        label = f"converged with η = {eta:g}: it started at the {where}"
+        label = f"converged with {setting}: it started at the {where}"
     else:
         close = np.nonzero(d <= tol * d0)[0]
-        growing = d[-1] > d[-3] * (1 + 1e-9)
+        back = 2 if not b else max(2, n // 2)
+        growing = d[-1] > d[-1 - back] * (1 + 1e-9)
         if close.size and not growing:
             status = "converged"
             k = int(close[0])
             unit = "step" if k == 1 else "steps"
-            label = f"converged with η = {eta:g}: within {tol * 100:.3g}% of the {where} after {k} {unit}"
+            label = f"converged with {setting}: within {tol * 100:.3g}% of the {where} after {k} {unit}"
         elif growing:
             status = "diverged"
-            rate = (d[-1] / d[-3]) ** 0.5
+            rate = (d[-1] / d[-1 - back]) ** (1 / back)
             label = (
-                f"diverging with η = {eta:g}: {d0:.3g} → {d[-1]:.3g} from the {where} "
+                f"diverging with {setting}: {d0:.3g} → {d[-1]:.3g} from the {where} "
                 f"in {n} steps (×{rate:.4g} per step)"
             )
         else:
             flips = np.any(np.sign(trajectory[-1] - spec.optimum) != np.sign(trajectory[-2] - spec.optimum))
-            if flips and d[-1] >= 0.999 * d[-3]:
+            if flips and d[-1] >= 0.999 * d[-1 - back]:
                 status = "oscillating"
                 if spec.dim == 1:
                     label = (
-                        f"oscillating with η = {eta:g}: jumps between "
+                        f"oscillating with {setting}: jumps between "
                         f"{_pm(trajectory[-2:], spec.optimum)} forever, never closer"
                     )
                 else:
-                    label = f"oscillating with η = {eta:g}: zig-zags {d[-1]:.3g} from the {where}, never closer"
+                    label = f"oscillating with {setting}: zig-zags {d[-1]:.3g} from the {where}, never closer"
             else:
                 status = "slow"
                 label = (
-                    f"converging slowly with η = {eta:g}: {100 * d[-1] / d0:.2g}% of the "
+                    f"converging slowly with {setting}: {100 * d[-1] / d0:.2g}% of the "
                     f"distance left after {n} steps"
                 )
     with np.errstate(over="ignore", invalid="ignore"):
-        values = np.asarray(spec.value(trajectory), dtype=np.float64)
+        # the formula itself: a diverged run's values overflow to inf, which the checked call refuses
+        formula = spec.value._value if isinstance(spec.value, ScalarFunction) else spec.value
+        values = np.asarray(formula(trajectory), dtype=np.float64)
         gap = np.abs(values - spec.best)
     return DescentFrame(
         problem=spec.title,
@@ -440,8 +460,9 @@ def descent_frame(
         gap=gap,
         status=status,
         diverged_at=diverged_at,
-        threshold=1.0 / spec.coefficient,
+        threshold=(1.0 + b) / spec.coefficient,
         label=label,
+        momentum=beta,
     )
 
 
@@ -458,11 +479,14 @@ _STATUS_COLOR = {"converged": "green", "slow": "blue", "oscillating": "orange", 
 class _DescentPainter(Painter):
     """The descent figure: the path on the curve (or the contours) and the gap per step."""
 
+    width_ratios: tuple[float, ...] = (1.15, 1)
+
     def draw(self, fig: Any, problem: Any, start: NDArray[np.float64]) -> None:
         COLORS = self.colors
         spec = self.spec = _problem(problem)
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.84, wspace=0.3)
-        ax, ax_gap = self.axes = fig.subplots(1, 2, width_ratios=(1.15, 1))
+        self.panels = fig.subplots(1, len(self.width_ratios), width_ratios=self.width_ratios)
+        ax, ax_gap = self.axes = self.panels[:2]
         if spec.dim == 1:
             span = max(1.6 * abs(float(start) - float(spec.optimum)), 1.0)
             xs = np.linspace(float(spec.optimum) - span, float(spec.optimum) + span, 200)
@@ -508,7 +532,8 @@ class _DescentPainter(Painter):
             self.path.set_data(traj[:, 0], traj[:, 1])
             self.start.set_data([traj[0, 0]], [traj[0, 1]])
         self.path.set_color(color)
-        self.title.set_text(f"{self.spec.title}, η = {frame.learning_rate:g}")
+        beta = f", β = {frame.momentum:g}" if frame.momentum is not None else ""
+        self.title.set_text(f"{self.spec.title}, η = {frame.learning_rate:g}{beta}")
         gap = np.maximum(frame.gap, 1e-16)
         self.gap.set_data(np.arange(len(gap)), gap)
         self.gap.set_color(color)
@@ -530,10 +555,26 @@ def _check_frame(frame: Any) -> DescentFrame:
     return check_frame(frame, DescentFrame, "descent_frame")
 
 
+def _start(spec: _Problem, x0: ArrayLike | None) -> NDArray[np.float64]:
+    """The checked start point ``x0`` of a problem (its default when None)."""
+    if x0 is None:
+        return spec.x0
+    start = _validate.as_array(x0, "x0", ndim=spec.dim - 1)
+    if spec.dim == 2 and start.shape != (2,):
+        raise ValueError(f"x0 must have 2 entries for a two-variable bowl, got shape {start.shape}")
+    if np.any(np.abs(start) > 1e100):
+        raise ValueError(f"x0 must be between -1e100 and 1e100 (the picture needs room around it), got {x0!r}")
+    return start
+
+
 def _painted(frame: Any, problem: Any, x0: ArrayLike | None, dpi: int) -> _DescentPainter:
     """A new painter showing ``frame``, its window set by ``x0`` (by default the frame's start)."""
     frame = _check_frame(frame)
-    start = frame.trajectory[0] if x0 is None else np.asarray(x0, dtype=np.float64)
+    spec = _problem(problem)
+    if frame.problem != spec.title:
+        raise ValueError(f"frame was computed for {frame.problem}, but problem is {spec.title}; "
+                         "pass the problem the frame was made with")
+    start = frame.trajectory[0] if x0 is None else _start(spec, x0)
     painter = _DescentPainter(dpi, problem, start)
     painter.paint(frame)
     return painter
@@ -710,6 +751,163 @@ def learning_rate_widget(
     return live_widget(controls, compute, lambda frame: _DescentPainter(d, problem, window))
 
 
+class _MomentumPainter(_DescentPainter):
+    """The descent figure with a third panel: the (η, β) plane, its stability boundary and the setting shown."""
+
+    figsize = (10.5, 3.4)
+    width_ratios = (1.15, 1, 0.85)
+
+    def draw(self, fig: Any, problem: Any, start: NDArray[np.float64]) -> None:
+        super().draw(fig, problem, start)
+        fig.subplots_adjust(left=0.06, right=0.99, wspace=0.35)
+        ax = self.panels[2]
+        edge = 1.0 / self.spec.coefficient                  # 2 / lambda_max
+        betas = np.linspace(0.0, 1.0, 50)
+        ax.fill_betweenx(betas, 0.0, edge * (1 + betas), color=self.colors["green"], alpha=0.15, lw=0)
+        ax.plot(edge * (1 + betas), betas, color=self.colors["black"], lw=1.2)
+        ax.text(2.15 * edge, 0.04, "$\\eta\\lambda_{\\max} = 2(1 + \\beta)$", fontsize=8, ha="right")
+        self.axes[1].set_title(f"heavy ball stable for η < (1 + β) · {edge:.4g}", fontsize=10)
+        ax.set_xlim(0.0, 2.2 * edge)
+        ax.set_ylim(0.0, 1.0)
+        ax.set_xlabel("η")
+        ax.set_ylabel("β")
+        ax.set_title("stable: the shaded region", fontsize=10)
+        (self.setting,) = ax.plot([], [], "o", ms=8)
+
+    def paint(self, frame: DescentFrame) -> None:
+        """Show ``frame`` and mark its (η, β) in the stability plane."""
+        super().paint(frame)
+        self.setting.set_data([frame.learning_rate], [frame.momentum])
+        self.setting.set_color(self.colors[_STATUS_COLOR[frame.status]])
+
+
+def _momentum_list(momenta: Any) -> list[float]:
+    """``momenta`` checked: a non-empty list of distinct numbers in [0, 1), sorted."""
+    if isinstance(momenta, (str, bytes)) or not isinstance(momenta, (Sequence, np.ndarray)):
+        raise TypeError(f"momenta must be a list of numbers, got {_validate._describe(momenta)}")
+    values = [_fraction(b, f"momenta[{i}]") for i, b in enumerate(momenta)]
+    if not values:
+        raise ValueError("momenta must hold at least one momentum, got an empty list")
+    if len(set(values)) != len(values):
+        raise ValueError(f"momenta must not repeat a value, got {values}")
+    return sorted(values)
+
+
+MOMENTUM_RATES = (0.3, 0.9, 1.2, 1.6, 2.0)
+"""The learning rates of a static :func:`momentum_widget`, as multiples of the plain threshold 2/λ_max."""
+
+MOMENTA = (0.0, 0.5, 0.8)
+"""The momenta of a static :func:`momentum_widget` unless others are given."""
+
+
+def momentum_widget(
+    problem: Any,
+    *,
+    mode: str = "static",
+    learning_rates: Sequence[float] | None = None,
+    momenta: Sequence[float] | None = None,
+    steps: int = 60,
+    x0: ArrayLike | None = None,
+    dpi: int = 60,
+) -> SliderWidget:
+    r"""Two sliders, the learning rate :math:`\eta` and the momentum :math:`\beta`, redrawing heavy ball on a bowl.
+
+    See the chapter :ref:`chapter-momentum`.
+
+    Each picture shows the path on the contours, the distance of the loss
+    from its minimum per step on a log scale, the label of
+    :func:`descent_frame` (the classifier of :func:`learning_rate_widget`)
+    and the :math:`(\eta, \beta)` plane with the stability boundary
+    :math:`\eta \lambda_{\max} = 2(1 + \beta)` and the current setting.
+
+    Parameters
+    ----------
+    problem : nnmath.QuadraticBowl, nnmath.quadratic(c) or nnmath.profit
+        The book uses the two-variable bowl ``QuadraticBowl([0.5, 10])``.
+    mode : {"static", "live"}
+        ``"static"``: a frame for every pair of ``learning_rates`` and
+        ``momenta`` is computed now, and two ``jslink``-ed sliders switch
+        between them in the browser with no kernel. ``"live"``: every
+        position of the two sliders is recomputed in the kernel.
+    learning_rates : sequence of float, optional
+        Static mode: the precomputed rates (default :data:`MOMENTUM_RATES`
+        times the plain threshold). Live mode: ignored.
+    momenta : sequence of float, optional
+        Static mode: the precomputed momenta, each in [0, 1) (default
+        :data:`MOMENTA`). Live mode: ignored.
+    steps : int
+        Steps per run, at least 2.
+    x0 : float or array_like, optional
+        The start (see :func:`descent_frame`).
+    dpi : int
+        Resolution of the frames; the default 60 keeps the 15 static frames
+        small enough for the page budget.
+
+    Returns
+    -------
+    SliderWidget
+        Its ``controls`` are ``"learning_rate"`` and ``"momentum"``;
+        ``frames[i][j]`` (static) is the :class:`DescentFrame` for rate ``i``
+        and momentum ``j``, or (live) the latest frame.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an unknown mode or problem, or bad rates or momenta.
+
+    Examples
+    --------
+    >>> import nnmath
+    >>> from nnmath.widgets import momentum_widget
+    >>> bowl = nnmath.QuadraticBowl([0.5, 10.0])
+    >>> widget = momentum_widget(bowl, learning_rates=[0.06, 0.16], momenta=[0.0, 0.8], dpi=30)
+    >>> [[frame.status for frame in row] for row in widget.frames]
+    [['slow', 'converged'], ['diverged', 'converged']]
+    >>> widget = momentum_widget(bowl, mode="live", dpi=30)
+    >>> widget.controls["momentum"].value = 0.8
+    >>> widget.frames.status
+    'converged'
+    """
+    import ipywidgets as w
+
+    mode = _validate.choice(mode, "mode", ("static", "live"))
+    spec = _problem(problem)
+    n = _validate.whole_number(steps, "steps", minimum=2)
+    d = check_dpi(dpi)
+    threshold = 1.0 / spec.coefficient
+    if mode == "static":
+        rates = learning_rate_list([round(f * threshold, 12) for f in MOMENTUM_RATES]
+                                   if learning_rates is None else learning_rates)
+        betas = _momentum_list(MOMENTA if momenta is None else momenta)
+        frames = [[descent_frame(problem, r, n, x0=x0, momentum=b) for b in betas] for r in rates]
+        listed = ", ".join(f"{r:g}" for r in rates)
+        note = (
+            f"<p style='font-size:90%'>Precomputed for η = {listed} and β = "
+            f"{', '.join(f'{b:g}' for b in betas)} (plain descent is stable for η &lt; {threshold:.4g}, "
+            "heavy ball for η &lt; (1 + β) times that). Drag either slider. To try any other values, "
+            "download this page as a notebook (.ipynb), run it, and use <code>mode=\"live\"</code>.</p>"
+        )
+        start_rate = min(range(len(rates)), key=lambda i: abs(rates[i] - 0.9 * threshold))
+        axes = [Axis("learning_rate", "η", [f"{r:g}" for r in rates], start_rate),
+                Axis("momentum", "β", [f"{b:g}" for b in betas], 0)]
+        return static_widget(frames, _MomentumPainter(d, problem, frames[0][0].trajectory[0]), axes, note)
+
+    controls = {
+        "learning_rate": w.FloatSlider(value=round(0.6 * threshold, 12), min=round(0.02 * threshold, 12),
+                                       max=round(2.2 * threshold, 12), step=round(0.02 * threshold, 12),
+                                       readout_format=".4g", description="η", continuous_update=False,
+                                       layout=w.Layout(width="480px")),
+        "momentum": w.FloatSlider(value=0.0, min=0.0, max=0.98, step=0.02, description="β",
+                                  continuous_update=False, layout=w.Layout(width="480px")),
+    }
+    start_value = spec.x0 if x0 is None else x0
+
+    def compute(learning_rate: float, momentum: float) -> DescentFrame:
+        return descent_frame(problem, learning_rate, n, x0=start_value, momentum=momentum)
+
+    return live_widget(controls, compute, lambda frame: _MomentumPainter(d, problem, frame.trajectory[0]))
+
+
 # --- training a classifier -------------------------------------------------------------
 TRAINING_STATUSES = ("trained", "slow", "unstable", "stuck", "diverged")
 """The outcomes :func:`training_frame` reports, in :attr:`TrainingFrame.status`."""
@@ -850,6 +1048,8 @@ class TrainingFrame:
 
 def _data(X: ArrayLike, labels: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.int64], int]:
     X_arr = _validate.as_array(X, "X", ndim=2)
+    with np.errstate(over="ignore"):
+        _validate.finite_result(np.ptp(X_arr, axis=0) * 2.0, "the spread of X", "use smaller X")
     if X_arr.shape[1] != 2:
         raise ValueError(f"X must have shape (n_samples, 2): points in the plane, got shape {X_arr.shape}")
     raw = _validate.as_array(labels, "labels", ndim=1)

@@ -157,7 +157,18 @@ def strict_build(tmp_path_factory: pytest.TempPathFactory) -> StrictBuild:
 
 
 @pytest.fixture(scope="session")
-def built_site(strict_build: StrictBuild) -> Path:
-    """The strictly built website (_build/html); the test fails with the build's log if the build failed."""
+def built_site(request: pytest.FixtureRequest) -> Path:
+    """The strictly built website (_build/html); the test fails with the build's log if the build failed.
+
+    A contributor who is changing only the site tests may set NNMATH_TEST_SITE to an
+    already built ``_build/html`` (for example the one ``make book`` wrote) to skip the
+    build; ``make test`` and CI never set it.
+    """
+    reuse = os.environ.get("NNMATH_TEST_SITE")
+    if reuse:
+        site = Path(reuse).resolve()
+        assert (site / "index.html").exists(), f"NNMATH_TEST_SITE={reuse} holds no built site (no index.html)"
+        return site
+    strict_build = request.getfixturevalue("strict_build")
     assert strict_build.returncode == 0, f"the strict build failed:\n{strict_build.log[-6000:]}"
     return strict_build.html

@@ -29,10 +29,12 @@ SUBMODULES = (
     "datasets",
     "perceptron",
     "diagnostics",
+    "deep",
     "landscape",
     "timing",
     "widgets",
     "classification",
+    "regularisation",
 )
 API_PAGES = ("book/api.md", "book/api_modules.md")
 CHAPTER_PAGES = (
@@ -46,7 +48,9 @@ CHAPTER_PAGES = (
     "automatic_differentiation",
     "vanishing_gradients",
     "gradient_descent",
+    "momentum",
     "training_a_network",
+    "generalisation",
 )
 # A link produced by :ref:`chapter-...`: to the chapter's page and its label.
 CHAPTER_LINK = re.compile(r'href="(?:{})\.html#chapter-[a-z-]+"'.format("|".join(CHAPTER_PAGES)))

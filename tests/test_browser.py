@@ -507,3 +507,34 @@ def test_page_loads_only_the_scripts_it_needs(browser, site_url: str, page: Path
         assert manager == has_widgets, f"{page.name}: widgets {has_widgets}, widget manager loaded {manager}"
     finally:
         visit.close()
+
+MOMENTUM = ROOT / "book" / "momentum.md"
+
+
+def test_momentum_widget_both_sliders_work_without_a_kernel(browser, site_url: str) -> None:
+    """On the static page, ArrowRight on the learning-rate slider and then on the momentum slider each show another frame."""
+    visit = PageVisit(browser, _page_url(site_url, MOMENTUM))
+    try:
+        page = visit.page
+        selector = "main .widget-slider .noUi-handle, main .widget-slider [role=slider]"
+        page.wait_for_selector(selector, timeout=15000)
+        handles = page.locator(selector)
+        assert handles.count() >= 2, f"expected two sliders on the momentum page, found {handles.count()}"
+        visible_img = """() => {
+          const imgs = Array.from(document.querySelectorAll('main .widget-html img, main .widget-html-content img'));
+          const shown = imgs.filter(i => i.offsetParent !== null && i.getBoundingClientRect().height > 0);
+          return shown.length === 1 ? [shown[0].getAttribute('alt'), shown[0].getAttribute('src').slice(-200)] : shown.length;
+        }"""
+        seen = [page.evaluate(visible_img)]
+        assert isinstance(seen[0], list), f"expected exactly one visible frame, found {seen[0]}"
+        for index, name in ((0, "learning rate"), (1, "momentum")):
+            handles.nth(index).focus()
+            page.keyboard.press("ArrowRight")
+            page.wait_for_timeout(500)
+            seen.append(page.evaluate(visible_img))
+            assert isinstance(seen[-1], list), f"after moving the {name} slider {seen[-1]} frames are visible"
+            assert seen[-1] != seen[-2], f"the figure did not change after moving the {name} slider"
+        assert "β = " in seen[-1][0], f"the momentum frame's alt text does not state β: {seen[-1][0]!r}"
+        assert not visit.errors, "\n".join(visit.errors)
+    finally:
+        visit.close()

@@ -231,3 +231,18 @@ def test_gradient_descent_on_a_bowl_moves_each_coordinate_by_its_own_factor():
     path = nnmath.gradient_descent(bowl.gradient, [1.0, 1.0], learning_rate=0.25, steps=10)
     k = np.arange(11)
     np.testing.assert_array_equal(path, np.stack([0.5**k, (-0.5) ** k], axis=1))
+
+
+def test_a_gradient_that_overflows_on_a_diverging_run_is_divergence():
+    """QuadraticBowl.gradient refuses to return inf (it says it overflowed); inside gradient
+    descent that is the run diverging, reported as DivergenceError with the finite iterates."""
+    bowl = nnmath.QuadraticBowl([1.0, 4.0])
+    with pytest.raises(ValueError, match="overflowed"):
+        bowl.gradient(np.array([1e308, 1e308]))
+    for run in (lambda: nnmath.gradient_descent(bowl.gradient, [1.0, 1.0], 0.5, 2000),
+                lambda: nnmath.gradient_descent(bowl.gradient, [1.0, 1.0], 0.5, 2000, momentum=0.5),
+                lambda: nnmath.gradient_descent(bowl.gradient, [1.0, 1.0], 0.5, 2000, momentum=0.5,
+                                                nesterov=True)):
+        with pytest.raises(nnmath.DivergenceError) as caught:
+            run()
+        assert np.all(np.isfinite(caught.value.trajectory))

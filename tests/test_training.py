@@ -339,3 +339,129 @@ def test_a_bad_call_leaves_the_network_unchanged(line_data):
     with pytest.raises(ValueError):
         call(line_data, net=net, batch_size=99)
     np.testing.assert_array_equal(net.get_parameters(), before)
+
+
+# --- weight decay ---------------------------------------------------------------------
+def test_weight_decay_step_is_the_hand_written_update(curve_data):
+    # W <- W - eta (dL/dW + lambda W) for the weights, b <- b - eta dL/db for the
+    # biases, written here from the trace's gradients (no decay on the biases).
+    X, T = curve_data
+    eta, lam = 0.05, 0.3
+    trained, by_hand = small_net(), small_net()
+    train(trained, X, T, "mse", learning_rate=eta, steps=3, weight_decay=lam)
+    for _ in range(3):
+        trace = by_hand.trace(X, T, "mse")
+        by_hand.weights = [(1 - eta * lam) * W - eta * dW for W, dW in zip(by_hand.weights, trace.weight_grads)]
+        by_hand.biases = [b - eta * db for b, db in zip(by_hand.biases, trace.bias_grads)]
+    for got, want in zip([*trained.weights, *trained.biases], [*by_hand.weights, *by_hand.biases]):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)  # same arithmetic, reordered
+
+
+def test_weight_decay_is_gradient_descent_on_the_penalised_loss(curve_data):
+    # One step with weight decay equals one step along a central difference of
+    # L + (lambda/2) sum ||W||^2 (computed in the test), to the difference's accuracy.
+    from conftest import central_difference_gradient
+
+    X, T = curve_data
+    eta, lam = 0.1, 0.5
+    net = small_net()
+    theta0 = net.get_parameters()
+    probe = net.copy()
+
+    def penalised(theta):
+        probe.set_parameters(theta)
+        return probe.loss(X, T, "mse") + lam / 2 * sum(np.sum(W**2) for W in probe.weights)
+
+    expected = theta0 - eta * central_difference_gradient(penalised, theta0)
+    train(net, X, T, "mse", learning_rate=eta, steps=1, weight_decay=lam)
+    # central differences with h = 6e-6 on an O(1) smooth loss: errors ~1e-10, times eta
+    np.testing.assert_allclose(net.get_parameters(), expected, atol=1e-8)
+
+
+def test_zero_weight_decay_is_plain_training(curve_data):
+    X, T = curve_data
+    a, b = small_net(), small_net()
+    ha = train(a, X, T, "mse", 0.05, 10)
+    hb = train(b, X, T, "mse", 0.05, 10, weight_decay=0.0)
+    np.testing.assert_array_equal(ha.loss, hb.loss)
+    assert hb.weight_decay == 0.0 and hb.validation_loss is None and hb.best_step is None
+
+
+def test_weight_decay_shrinks_the_weights_but_not_the_biases(line_data):
+    # At an exact fit the data gradient is 0, so one step multiplies W by 1 - eta lambda and leaves b.
+    X, T = line_data
+    net = linear_net()
+    net.weights = [np.array([[2.0]])]
+    net.biases = [np.array([1.0])]
+    train(net, X, T, "sse", learning_rate=0.1, steps=1, weight_decay=0.5)
+    np.testing.assert_allclose(net.weights[0], [[2.0 * (1 - 0.1 * 0.5)]], rtol=1e-14)
+    np.testing.assert_allclose(net.biases[0], [1.0], rtol=1e-14)
+
+
+# --- early stopping ---------------------------------------------------------------------
+@pytest.fixture
+def noisy_split():
+    """Few noisy points of a sine: a wide network overfits them."""
+    rng = np.random.default_rng(3)
+    X = rng.uniform(-1, 1, size=(24, 1))
+    T = np.sin(3 * X) + 0.3 * rng.normal(size=X.shape)
+    return nnmath.split(X, T, validation=0.5, rng=0)
+
+
+def test_validation_loss_is_recorded_at_every_step(noisy_split):
+    train_set, val, _ = noisy_split
+    net = nnmath.MLP([1, 20, 1], ["tanh", "identity"], rng=0)
+    seen = []
+    history = train(net, train_set.X, train_set.T, "mse", 0.1, 30, validation=val,
+                    callback=lambda k, n, trace: seen.append(n.loss(val.X, val.T, "mse")))
+    assert history.validation_loss.shape == history.loss.shape == (31,)
+    np.testing.assert_allclose(history.validation_loss, seen, rtol=1e-14)
+    assert history.best_step == int(np.argmin(history.validation_loss))
+    assert history.stop_reason == "step budget"
+
+
+def test_early_stopping_restores_the_best_validation_parameters(noisy_split):
+    train_set, val, _ = noisy_split
+    snapshots = []
+    net = nnmath.MLP([1, 40, 1], ["tanh", "identity"], rng=0)
+    history = train(net, train_set.X, train_set.T, "mse", 0.2, 3000, validation=(val.X, val.T),
+                    patience=50, callback=lambda k, n, trace: snapshots.append(n.get_parameters()))
+    assert history.stop_reason == "early stopping"
+    best = history.best_step
+    # stopped exactly patience steps after the best, which stayed the minimum
+    assert history.steps == best + 50
+    assert history.validation_loss[best] == history.validation_loss.min()
+    assert np.all(history.validation_loss[best + 1:] >= history.validation_loss[best])
+    np.testing.assert_array_equal(net.get_parameters(), snapshots[best])
+    assert net.loss(val.X, val.T, "mse") == pytest.approx(history.validation_loss[best], rel=1e-14)
+
+
+def test_patience_restores_the_best_even_when_the_budget_ends_training(noisy_split):
+    train_set, val, _ = noisy_split
+    snapshots = []
+    net = nnmath.MLP([1, 40, 1], ["tanh", "identity"], rng=0)
+    history = train(net, train_set.X, train_set.T, "mse", 0.2, 40, validation=val, patience=10_000,
+                    callback=lambda k, n, trace: snapshots.append(n.get_parameters()))
+    assert history.stop_reason == "step budget"
+    np.testing.assert_array_equal(net.get_parameters(), snapshots[history.best_step])
+    assert "best" in str(history)
+
+
+@pytest.mark.parametrize(
+    "changes, error, words",
+    [
+        ({"weight_decay": -0.1}, ValueError, "weight_decay must be at least 0"),
+        ({"weight_decay": float("nan")}, ValueError, "weight_decay must be a finite number"),
+        ({"weight_decay": "a lot"}, TypeError, "weight_decay must be a real number"),
+        ({"validation": ([[1.0, 2.0]], [[1.0]])}, ValueError, "validation X must have shape (n_val, 1)"),
+        ({"validation": ([[1.0]], [[1.0, 2.0]])}, ValueError, "validation T must have shape (1, 1)"),
+        ({"validation": [[1.0]]}, TypeError, "validation must be a pair"),
+        ({"validation": ([[1.0]], [[1.0]]), "patience": 0}, ValueError, "patience must be at least 1"),
+        ({"validation": ([[1.0]], [[1.0]]), "patience": 2.5}, TypeError, "patience must be a whole number"),
+        ({"patience": 5}, ValueError, "patience needs a validation set"),
+    ],
+)
+def test_regularisation_arguments_raise_clear_errors(line_data, changes, error, words):
+    X, T = line_data
+    with pytest.raises(error, match=words.replace("(", r"\(").replace(")", r"\)")):
+        train(linear_net(), X, T, "mse", 0.1, 5, **changes)
