@@ -55,10 +55,11 @@ book: $(STAMP) $(VSTAMP)
 	@echo
 	@echo "The book is built. Open $(CURDIR)/_build/html/index.html in a browser."
 
-# The student edition: the same strict build with every solution removed
-# (pages, downloaded notebooks and sources); the exercises and their checkers stay.
-student: $(STAMP) $(VSTAMP)
-	NNMATH_SOLUTIONS=hidden $(BIN)/jupyter-book build . --all -W -n --keep-going --path-output _build/student
+# The student edition: the strict build's pages written again with every solution removed
+# (pages, downloaded notebooks and sources); the exercises and their checkers stay. No page
+# is executed twice: it is written from the strict build's doctrees (_ext/student_edition.py).
+student: book
+	$(BIN)/python _ext/student_edition.py . _build _build/student
 	@echo
 	@echo "The student edition is built. Open $(CURDIR)/_build/student/_build/html/index.html in a browser."
 

@@ -43,9 +43,10 @@
   :func:`source_tags` adds module-level objects (an activation is an
   instance, not a ``def``), which viewcode alone does not find.
 - The student edition (``make student``, ``nnmath_solutions = "hidden"``):
-  every gated solution is removed from the pages, from the downloaded
-  notebooks and from the downloaded sources; the exercises and their
-  checkers stay.
+  every gated solution is removed from the pages (when they are written, so
+  the edition can be written from a strict build's doctrees without running
+  any page again: _ext/student_edition.py), from the downloaded notebooks and
+  from the downloaded sources; the exercises and their checkers stay.
 - The single-page build (``make pdf``) gets the html visitors that
   extensions registered for "html" only, and every chapter's widget states.
 - The repository button and the Binder, Colab and JupyterHub launch buttons
@@ -652,15 +653,30 @@ def without_solutions(text: str) -> str:
     return _outside_solutions(text)[0]
 
 
-def _remove_solutions(app: Sphinx, doctree: Any) -> None:
-    """In the student edition, drop every solution (with the cells it gathered) from the page."""
-    if not solutions_hidden(app.config):
-        return
+def remove_solutions(doctree: Any) -> int:
+    """Drop every solution from a page's doctree (with the cells a gated solution gathered); return how many.
+
+    sphinx-exercise gathers a gated solution's cells into one node when the
+    page is read; removing that node removes everything the solution shows.
+    """
     from sphinx_exercise.nodes import solution_end_node, solution_node, solution_start_node
 
-    for node in list(doctree.findall(lambda n: isinstance(n, (solution_node, solution_start_node,
-                                                              solution_end_node)))):
+    found = list(doctree.findall(lambda n: isinstance(n, (solution_node, solution_start_node, solution_end_node))))
+    for node in found:
         node.parent.remove(node)
+    return sum(not isinstance(node, solution_end_node) for node in found)
+
+
+def _remove_solutions(app: Sphinx, doctree: Any, docname: str) -> None:
+    """In the student edition, each page is written without its solutions.
+
+    This runs when a page is written, not when it is read, so the student
+    edition can be written from the doctrees of a strict build without
+    executing any page again (``make student``, _ext/student_edition.py); the
+    search index is built from the same doctrees, without the solutions too.
+    """
+    if solutions_hidden(app.config):
+        remove_solutions(doctree)
 
 
 def _strip_solutions_from_sources(app: Sphinx, exception: Exception | None) -> None:
@@ -791,7 +807,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # repository's GitHub/GitLab Pages address, when the repository is known (site_address).
     app.add_config_value("nnmath_site_url", "", "html")
     # "hidden": the student edition, without solutions (`make student` sets NNMATH_SOLUTIONS=hidden).
-    app.add_config_value("nnmath_solutions", os.environ.get("NNMATH_SOLUTIONS", "shown"), "env")
+    # Only the writing depends on it ("html"), so the student edition reuses a strict build's doctrees.
+    app.add_config_value("nnmath_solutions", os.environ.get("NNMATH_SOLUTIONS", "shown"), "html")
     # MathJax's es5 directory for Node (the Makefile's vendor step), relative to the book's root.
     app.add_config_value("nnmath_mathjax_node", "_vendor/node/mathjax", "html")
     app.connect("config-inited", _configure_repository)
@@ -809,7 +826,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _fix_widget_pages, priority=910)
     app.connect("html-page-context", _drop_mathjax, priority=920)
     app.connect("build-finished", _typeset_site)
-    app.connect("doctree-read", _remove_solutions)
+    app.connect("doctree-resolved", _remove_solutions)
     app.connect("build-finished", _strip_solutions_from_sources)
     # The API reference's [source] links (see defining_module and source_tags).
     app.setup_extension("sphinx.ext.viewcode")

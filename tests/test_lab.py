@@ -46,6 +46,32 @@ def test_make_lab_opens_markdown_and_myst_with_jupytext():
     assert viewers["markdown"] == viewers["myst"] == "Jupytext Notebook"
 
 
+def test_opening_and_saving_every_page_in_jupyterlab_leaves_it_byte_identical(tmp_path):
+    """Each page of _toc.yml, opened as a notebook and saved unchanged by JupyterLab's Jupytext contents
+    manager (the server side of Open and Save, with the repository's jupytext.toml), on a copy of the book."""
+    _lab_or_skip()
+    import shutil
+
+    from jupyter_server.services.contents.largefilemanager import LargeFileManager
+    from jupytext.sync_contentsmanager import build_sync_jupytext_contents_manager_class
+
+    from _book import toc_pages
+
+    shutil.copytree(ROOT / "book", tmp_path / "book")
+    shutil.copy(ROOT / "jupytext.toml", tmp_path / "jupytext.toml")
+    manager = build_sync_jupytext_contents_manager_class(LargeFileManager)(root_dir=str(tmp_path))
+    changed = []
+    for page in toc_pages():
+        path = page.relative_to(ROOT).as_posix()
+        before = (tmp_path / path).read_bytes()
+        model = manager.get(path, content=True, type="notebook")
+        assert model["content"]["cells"], f"{path} opened without cells"
+        manager.save({"type": "notebook", "format": "json", "content": model["content"]}, path)
+        if (tmp_path / path).read_bytes() != before:
+            changed.append(path)
+    assert changed == [], f"saved unchanged, these pages were rewritten: {changed}"
+
+
 @pytest.fixture(scope="module")
 def lab_url():
     lab = _lab_or_skip()
