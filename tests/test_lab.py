@@ -11,6 +11,7 @@ JupyterLab or Chromium it is skipped loudly (under CI=true it fails).
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import secrets
@@ -46,12 +47,32 @@ def test_make_lab_opens_markdown_and_myst_with_jupytext():
     assert viewers["markdown"] == viewers["myst"] == "Jupytext Notebook"
 
 
+def in_javascript_order(value):
+    """A JSON value with every object's keys in the order a browser keeps them (JupyterLab's notebook model).
+
+    JavaScript puts integer-like keys ("16", "784") first, in increasing order, then the
+    others in the order they came: a page's typed-numbers come back from the browser so.
+    """
+    if isinstance(value, list):
+        return [in_javascript_order(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    index = [key for key in value if str(key).isdigit() and (key == "0" or not str(key).startswith("0"))]
+    keys = sorted(index, key=int) + [key for key in value if key not in index]
+    return {key: in_javascript_order(value[key]) for key in keys}
+
+
 def test_opening_and_saving_every_page_in_jupyterlab_leaves_it_byte_identical(tmp_path):
     """Each page of _toc.yml, opened as a notebook and saved unchanged by JupyterLab's Jupytext contents
-    manager (the server side of Open and Save, with the repository's jupytext.toml), on a copy of the book."""
+    manager (the server side of Open and Save, with the repository's jupytext.toml), on a copy of the book.
+
+    Between the two, the notebook goes through the browser as JupyterLab changes it: the kernel's
+    spec is written into its metadata, and its objects' keys come back in JavaScript's order.
+    The browser test below saves one chapter from JupyterLab itself."""
     _lab_or_skip()
     import shutil
 
+    from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_server.services.contents.largefilemanager import LargeFileManager
     from jupytext.sync_contentsmanager import build_sync_jupytext_contents_manager_class
 
@@ -60,21 +81,32 @@ def test_opening_and_saving_every_page_in_jupyterlab_leaves_it_byte_identical(tm
     shutil.copytree(ROOT / "book", tmp_path / "book")
     shutil.copy(ROOT / "jupytext.toml", tmp_path / "jupytext.toml")
     manager = build_sync_jupytext_contents_manager_class(LargeFileManager)(root_dir=str(tmp_path))
+    spec = KernelSpecManager().get_kernel_spec("python3")
     changed = []
     for page in toc_pages():
         path = page.relative_to(ROOT).as_posix()
         before = (tmp_path / path).read_bytes()
         model = manager.get(path, content=True, type="notebook")
         assert model["content"]["cells"], f"{path} opened without cells"
-        manager.save({"type": "notebook", "format": "json", "content": model["content"]}, path)
+        if "kernelspec" in model["content"]["metadata"]:  # as JupyterLab sets it when the kernel starts
+            model["content"]["metadata"]["kernelspec"] = {"name": "python3", "display_name": spec.display_name,
+                                                          "language": spec.language}
+        content = in_javascript_order(json.loads(json.dumps(model["content"])))
+        manager.save({"type": "notebook", "format": "json", "content": content}, path)
         if (tmp_path / path).read_bytes() != before:
             changed.append(path)
     assert changed == [], f"saved unchanged, these pages were rewritten: {changed}"
 
 
 @pytest.fixture(scope="module")
-def lab_url():
+def lab_url(tmp_path_factory: pytest.TempPathFactory):
+    """JupyterLab serving a copy of the book (its autosave and the test's saves never touch the repository)."""
+    import shutil
+
     lab = _lab_or_skip()
+    root = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "book", root / "book")
+    shutil.copy(ROOT / "jupytext.toml", root / "jupytext.toml")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -82,7 +114,7 @@ def lab_url():
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     process = subprocess.Popen(
         [str(lab), "--no-browser", f"--port={port}", "--ip=127.0.0.1", f"--ServerApp.token={token}",
-         f"--ServerApp.root_dir={ROOT}", "--LabApp.expose_app_in_browser=True",
+         f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
          *(["--allow-root"] if os.geteuid() == 0 else [])],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     base = f"http://127.0.0.1:{port}"
@@ -97,7 +129,7 @@ def lab_url():
     else:
         process.kill()
         pytest.fail("JupyterLab did not start")
-    yield base, token
+    yield base, token, root
     process.terminate()
     process.wait(timeout=30)
 
@@ -109,7 +141,7 @@ def test_a_chapter_runs_in_jupyterlab_and_a_live_slider_redraws_the_figure(lab_u
     sync_playwright = _browser_or_skip()
     from test_browser import CHROMIUM
 
-    base, token = lab_url
+    base, token, root = lab_url
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -122,6 +154,18 @@ def test_a_chapter_runs_in_jupyterlab_and_a_live_slider_redraws_the_figure(lab_u
             "() => { const w = window.jupyterapp.shell.currentWidget;"
             " return w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel"
             " && w.sessionContext.session.kernel.status === 'idle'; }", timeout=120_000)
+        # Saved unchanged, with its kernel started, the page is byte-identical.
+        opened = (root / CHAPTER).stat().st_mtime_ns
+        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        for _ in range(120):
+            if (root / CHAPTER).stat().st_mtime_ns != opened:
+                break
+            time.sleep(0.25)
+        else:
+            pytest.fail(f"JupyterLab did not save {CHAPTER}")
+        saved, page_text = (root / CHAPTER).read_text(), (ROOT / CHAPTER).read_text()
+        assert saved == page_text, f"saving {CHAPTER} rewrote it:\n" + "\n".join(list(difflib.unified_diff(
+            page_text.splitlines(), saved.splitlines(), "page", "saved", lineterm="", n=0))[:30])
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         # Every code cell has run: no "[*]" prompt, and every code cell has an execution count.
         page.wait_for_function(
