@@ -3,10 +3,12 @@
 - Each notebook page is offered as an executed ``.ipynb`` in the download
   menu (next to its ``.md`` source). sphinx-book-theme does this only when a
   launch service is configured; here it is done for every notebook page.
-  When the repository's address is known, that notebook starts with a cell
-  that installs nnmath from the repository in Google Colab, and the Colab
-  button opens it from the published site (the ``gh-pages`` branch), since
-  Colab cannot open the ``.md`` sources.
+  That notebook is portable: its Markdown is CommonMark (_ext/portable_markdown.py),
+  its first cell installs nnmath from the repository when it cannot be
+  imported (or says the one command to run), and each static widget is
+  followed by the same call in ``mode="live"``. The Colab button opens it
+  from the published site (the ``gh-pages`` branch), since Colab cannot
+  open the ``.md`` sources.
 - sphinx-thebe adds its inline configuration script (``const THEBE_JS_URL =
   ...``) once per read phase, and Jupyter Book 1 runs two, so every page
   declared the constant twice and the browser reported a SyntaxError. Scripts
@@ -35,6 +37,16 @@
   names that match the visible text, the bibliography's list roles, the
   widget sliders' names and spoken values, contrast, focus rings, touch
   targets, and layouts that fit a 390 px screen.
+- Every entry of the API reference links to its source (``sphinx.ext.viewcode``
+  pages, ``_modules/``): :func:`defining_module` sends a re-exported name
+  (``nnmath.sigmoid``) to the module that defines it, and
+  :func:`source_tags` adds module-level objects (an activation is an
+  instance, not a ``def``), which viewcode alone does not find.
+- The student edition (``make student``, ``nnmath_solutions = "hidden"``):
+  every gated solution is removed from the pages (when they are written, so
+  the edition can be written from a strict build's doctrees without running
+  any page again: _ext/student_edition.py), from the downloaded notebooks and
+  from the downloaded sources; the exercises and their checkers stay.
 - The single-page build (``make pdf``) gets the html visitors that
   extensions registered for "html" only, and every chapter's widget states.
 - The repository button and the Binder, Colab and JupyterHub launch buttons
@@ -59,33 +71,81 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import sys
+
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
+# The helpers beside this file (portable_markdown) import as modules, in the build and in the tests.
+if str(Path(__file__).parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).parent))
 
-COLAB_INSTALL = """\
-# In Google Colab, install nnmath from the book's repository first. (This cell
-# is not shown on the book's website; anywhere but Colab it does nothing.)
-import sys
 
-if "google.colab" in sys.modules:
+INSTALL_CELL = """\
+# This notebook needs nnmath, the book's package. (This cell is not shown on the
+# book's website.) If nnmath cannot be imported, it is installed from the book's
+# repository into this kernel's Python, in any client (JupyterLab, Colab, VS Code).
+try:
+    import nnmath
+except ImportError:
+    import importlib
     import subprocess
+    import sys
 
     package = {source}
+    print("Installing", package)
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", package], check=True)
+    importlib.invalidate_caches()
+    import nnmath
+"""
+
+INSTALL_HINT = """\
+# This notebook needs nnmath, the book's package. (This cell is not shown on the
+# book's website.)
+try:
+    import nnmath
+except ImportError:
+    raise ImportError(
+        "This notebook needs nnmath, the book's package. In a terminal, in a clone of "
+        "the book's repository, run once:  python -m pip install -e '.[widgets]'  "
+        "then restart the kernel."
+    ) from None
 """
 
 
-def colab_install_cell(repository: str, branch: str) -> str:
-    """The first cell of a page's notebook: in Colab, it installs nnmath from ``repository`` at ``branch``.
+def install_cell(repository: str | None, branch: str = "main") -> str:
+    """The first cell of a page's notebook: it imports nnmath, or installs it when it cannot.
 
-    >>> "nnmath @ git+https://github.com/someone/nn-book@main" in colab_install_cell(
+    With the repository's address, nnmath is installed from it with pip into the
+    kernel's Python (in any client); without one, the cell stops with the one command to run.
+
+    >>> '"nnmath[widgets] @ git+https://github.com/someone/nn-book@main"' in install_cell(
     ...     "https://github.com/someone/nn-book", "main")
     True
+    >>> "pip install -e '.[widgets]'" in install_cell(None)
+    True
     """
-    return COLAB_INSTALL.format(source=json.dumps(f"nnmath @ git+{repository}@{branch}"))
+    if not repository:
+        return INSTALL_HINT
+    return INSTALL_CELL.format(source=json.dumps(f"nnmath[widgets] @ git+{repository}@{branch}"))
+
+
+_STATIC_CALL = re.compile(r"""mode\s*=\s*(["'])static\1""")
+
+
+def live_cell(source: str) -> str | None:
+    """The same code with every ``mode="static"`` widget call in ``mode="live"``, or None if it has none.
+
+    >>> live_cell('nnmath.widgets.learning_rate_widget(bowl, mode="static")')
+    '# The same widget, recomputed by nnmath as you move it:\\nnnmath.widgets.learning_rate_widget(bowl, mode="live")'
+    >>> live_cell("print(1)") is None
+    True
+    """
+    if not _STATIC_CALL.search(source):
+        return None
+    return "# The same widget, recomputed by nnmath as you move it:\n" + _STATIC_CALL.sub('mode="live"', source)
 
 
 def colab_notebook_url(colab: str, repository: str, pages_branch: str, pagename: str) -> str:
@@ -113,12 +173,124 @@ def _offer_notebook_download(app: Sphinx, pagename: str, templatename: str, cont
         context["ipynb_source"] = f"{pagename}.ipynb"
 
 
+def site_address(repository: str | None, configured: str = "") -> str:
+    """The published site's address (ending in "/"): ``configured``, or the repository's GitHub/GitLab Pages.
+
+    >>> site_address("https://github.com/someone/nn-book")
+    'https://someone.github.io/nn-book/'
+    >>> site_address(None)
+    ''
+    """
+    if configured:
+        return configured.rstrip("/") + "/"
+    match = re.match(r"^https://(github|gitlab)\.com/([\w.-]+)/([\w.-]+)$", repository or "")
+    if not match:
+        return ""
+    host, owner, name = match.groups()
+    return f"https://{owner.lower()}.{host}.io/{name}/"
+
+
+def _citations(app: Sphinx) -> dict[str, tuple[str, str]]:
+    """Each bibliography entry's author-year parts: ``{key: ("Rumelhart et al.", "1986")}``."""
+    import codecs
+
+    import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+    from pybtex.database import parse_file
+
+    found = {}
+    for bibfile in getattr(app.config, "bibtex_bibfiles", []) or []:
+        for key, entry in parse_file(str(Path(app.srcdir) / bibfile)).entries.items():
+            people = entry.persons.get("author") or entry.persons.get("editor") or []
+            names = [codecs.decode(" ".join(person.last_names), "ulatex").replace("{", "").replace("}", "")
+                     for person in people]
+            from portable_markdown import _authors
+
+            authors = _authors(names) if names else entry.fields.get("title", key)
+            found[key] = (authors, entry.fields.get("year", "n.d."))
+    return found
+
+
+def page_references(app: Sphinx, pagename: str, notebook: Any, glue_file: Path | None = None) -> Any:
+    """What :mod:`portable_markdown` needs to convert ``pagename``'s Markdown, from the build.
+
+    MyST-NB takes the glued values out of the executed notebook and keeps them
+    in ``<page>.glue.json`` beside it (``glue_file``).
+    """
+    from portable_markdown import References
+    from sphinx.directives.code import LiteralIncludeReader
+
+    env = app.env
+    options = app.config.html_theme_options or {}
+    labels = {name: tuple(value) for name, value in env.domaindata["std"]["labels"].items()}
+    objects = {name: (entry[0], entry[1]) for name, entry in env.domaindata["py"]["objects"].items()}
+    glue = {}
+    if glue_file is not None and glue_file.exists():
+        for name, output in json.loads(glue_file.read_text(encoding="utf-8")).items():
+            prefix = len(output.get("metadata", {}).get("scrapbook", {}).get("mime_prefix", ""))
+            glue[name] = {key[prefix:] if key.startswith("application/papermill") else key: value
+                          for key, value in output.get("data", {}).items()}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("scrapbook")
+            if meta:
+                prefix = len(meta.get("mime_prefix", ""))
+                glue[meta["name"]] = {key[prefix:]: value for key, value in output.get("data", {}).items()}
+    source_dir = (Path(app.srcdir) / pagename).parent
+
+    def include(path: str, include_options: dict) -> str:
+        parsed = {key: int(value) if key in ("dedent", "lineno-start") else value
+                  for key, value in include_options.items() if key not in ("language", "caption", "name")}
+        text, _ = LiteralIncludeReader(str(source_dir / path), parsed, app.config).read()
+        return text
+
+    if not hasattr(app, "_nnmath_citations"):
+        app._nnmath_citations = _citations(app)
+    return References(
+        docname=pagename,
+        base_url=site_address(options.get("repository_url"), app.config.nnmath_site_url),
+        labels=labels,
+        titles={doc: title.astext() for doc, title in env.titles.items()},
+        objects=objects,
+        citations=app._nnmath_citations,
+        glue=glue,
+        include=include,
+    )
+
+
+def portable_notebook(notebook: Any, references: Any, repository: str | None, branch: str,
+                      hide_solutions: bool = False) -> Any:
+    """The notebook a reader downloads: portable Markdown, an install cell, and a live cell after each static widget.
+
+    Every Markdown cell is converted by :func:`portable_markdown.convert`; the
+    first cell is :func:`install_cell`; each code cell with a ``mode="static"``
+    widget is followed by :func:`live_cell` (not run: it needs a kernel).
+    In the student edition (``hide_solutions``) the solutions' cells are left out.
+    """
+    import nbformat
+    from portable_markdown import convert
+
+    cells = [nbformat.v4.new_code_cell(install_cell(repository, branch), id="nnmath-install",
+                                       metadata={"tags": ["remove-cell"]})]
+    if hide_solutions:
+        notebook.cells = _solution_cells_dropped(notebook.cells)
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "markdown":
+            cell.source = convert(cell.source, references)
+            cell.get("metadata", {}).pop("jupyter", None)  # no hidden Markdown: it is all readable now
+        cells.append(cell)
+        live = live_cell(cell.source) if cell.cell_type == "code" else None
+        if live:
+            cells.append(nbformat.v4.new_code_cell(live, id=f"live-{index}"))
+    notebook.cells = cells
+    return notebook
+
+
 def _write_page_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Write the page's executed notebook to _sources/, for the download menu and for Colab.
 
-    When the repository's address is known, the notebook starts with
-    :func:`colab_install_cell`. Runs after sphinx-book-theme, which copies the
-    executed notebook there itself when launch buttons are on.
+    It is written as :func:`portable_notebook` makes it. Runs after
+    sphinx-book-theme, which copies the executed notebook there itself when
+    launch buttons are on.
     """
     import nbformat
 
@@ -128,14 +300,10 @@ def _write_page_notebook(app: Sphinx, pagename: str, templatename: str, context:
     target = Path(app.outdir) / "_sources" / context["ipynb_source"]
     target.parent.mkdir(parents=True, exist_ok=True)
     options = app.config.html_theme_options or {}
-    repository = options.get("repository_url")
-    if not repository:
-        shutil.copy2(executed, target)
-        return
     notebook = nbformat.read(executed, as_version=4)
-    source = colab_install_cell(repository, options.get("repository_branch") or "main")
-    cell = nbformat.v4.new_code_cell(source, id="colab-install", metadata={"tags": ["remove-cell"]})
-    notebook.cells.insert(0, cell)
+    references = page_references(app, pagename, notebook, executed.with_suffix(".glue.json"))
+    notebook = portable_notebook(notebook, references, options.get("repository_url"),
+                                 options.get("repository_branch") or "main", solutions_hidden(app.config))
     nbformat.write(notebook, target)
 
 
@@ -447,9 +615,200 @@ def _widgets_in_single_page(app: Sphinx, pagename: str, templatename: str, conte
             app.add_js_file(uri, **kwargs)
 
 
+# --- The student edition: every solution removed (make student) -------------------------------
+_SOLUTION_START = re.compile(r"^(`{3,}|:{3,})\{solution-start\}")
+_SOLUTION_END = re.compile(r"^(`{3,}|:{3,})\{solution-end\}")
+
+
+def solutions_hidden(config: Any) -> bool:
+    """Whether this is the student edition: ``nnmath_solutions = "hidden"`` (``make student`` sets it)."""
+    return str(getattr(config, "nnmath_solutions", "shown")).lower() == "hidden"
+
+
+def _outside_solutions(text: str, inside: bool = False) -> tuple[str, bool]:
+    """The lines of ``text`` outside gated solutions, and whether ``text`` ends inside one."""
+    kept, closing = [], None
+    for line in text.split("\n"):
+        if closing is not None:  # the closing fence of a start or end marker
+            if line.strip() == closing:
+                closing = None
+            continue
+        start, end = _SOLUTION_START.match(line), _SOLUTION_END.match(line)
+        if start or end:
+            inside = bool(start)
+            closing = (start or end).group(1)
+            continue
+        if not inside:
+            kept.append(line)
+    return "\n".join(kept), inside
+
+
+def without_solutions(text: str) -> str:
+    """A MyST page's source without its gated solutions (``solution-start`` ... ``solution-end``, inclusive).
+
+    >>> print(without_solutions("Q?\\n````{solution-start} ex\\n````\\nA.\\n````{solution-end}\\n````\\nNext"))
+    Q?
+    Next
+    """
+    return _outside_solutions(text)[0]
+
+
+def remove_solutions(doctree: Any) -> int:
+    """Drop every solution from a page's doctree (with the cells a gated solution gathered); return how many.
+
+    sphinx-exercise gathers a gated solution's cells into one node when the
+    page is read; removing that node removes everything the solution shows.
+    """
+    from sphinx_exercise.nodes import solution_end_node, solution_node, solution_start_node
+
+    found = list(doctree.findall(lambda n: isinstance(n, (solution_node, solution_start_node, solution_end_node))))
+    for node in found:
+        node.parent.remove(node)
+    return sum(not isinstance(node, solution_end_node) for node in found)
+
+
+def _remove_solutions(app: Sphinx, doctree: Any, docname: str) -> None:
+    """In the student edition, each page is written without its solutions.
+
+    This runs when a page is written, not when it is read, so the student
+    edition can be written from the doctrees of a strict build without
+    executing any page again (``make student``, _ext/student_edition.py); the
+    search index is built from the same doctrees, without the solutions too.
+    """
+    if solutions_hidden(app.config):
+        remove_solutions(doctree)
+
+
+def _strip_solutions_from_sources(app: Sphinx, exception: Exception | None) -> None:
+    """In the student edition, the pages' sources offered for download have no solutions either."""
+    if exception is not None or not solutions_hidden(app.config):
+        return
+    for source in (Path(app.outdir) / "_sources").rglob("*.md"):
+        source.write_text(without_solutions(source.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def _solution_cells_dropped(cells: list) -> list:
+    """A notebook's cells without the gated solutions, which span cells: solution-start ... solution-end."""
+    kept, inside = [], False
+    for cell in cells:
+        if cell.cell_type == "markdown":
+            text, inside_after = _outside_solutions(cell.source, inside)
+            if text.strip():
+                cell.source = text.strip("\n")
+                kept.append(cell)
+            inside = inside_after
+        elif not inside:
+            kept.append(cell)
+    return kept
+
+
+# --- Source links of the API reference (sphinx.ext.viewcode) ----------------------------------
+def _top_level_assignments(source: str) -> dict[str, tuple[str, int, int]]:
+    """Each name assigned at a module's top level or in a class body, as viewcode tags.
+
+    ``{name: ("other", first line, last line)}``, with ``Class.name`` for a class attribute.
+
+    >>> _top_level_assignments("x = 1\\ny: int = (\\n  2)\\nclass C:\\n    a: str = 'b'\\n")
+    {'x': ('other', 1, 1), 'y': ('other', 2, 3), 'C.a': ('other', 5, 5)}
+    """
+    import ast
+
+    tags = {}
+
+    def walk(body: list, prefix: str) -> None:
+        for node in body:
+            if isinstance(node, ast.ClassDef):
+                walk(node.body, f"{prefix}{node.name}.")
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+                node, ast.AnnAssign) else []
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    tags.setdefault(prefix + target.id, ("other", node.lineno, node.end_lineno))
+
+    walk(ast.parse(source).body, "")
+    return tags
+
+
+def source_tags(modname: str) -> tuple[str, dict[str, tuple[str, int, int]]] | None:
+    """A module's source and viewcode tags: its classes, functions and assignments.
+
+    A member reached through a subclass or an instance of a class of the
+    module (``Value.exp`` from a base class, ``sse.gradient`` of the instance
+    ``sse``) is tagged with the lines of its definition.
+    """
+    import importlib
+
+    from sphinx.pycode import ModuleAnalyzer
+
+    try:
+        analyzer = ModuleAnalyzer.for_module(modname)
+        analyzer.find_tags()
+        module = importlib.import_module(modname)
+    except Exception:  # not a Python module viewcode can read: let viewcode decide
+        return None
+    tags = {**_top_level_assignments(analyzer.code), **analyzer.tags}
+    for name in [key for key in list(tags) if "." not in key]:
+        obj = getattr(module, name, None)
+        cls = obj if isinstance(obj, type) else type(obj)
+        for base in cls.__mro__:
+            if base.__module__ != modname:
+                continue
+            prefix = base.__qualname__ + "."
+            for key, value in list(tags.items()):
+                if key.startswith(prefix):
+                    tags.setdefault(name + "." + key[len(prefix):], value)
+    return analyzer.code, tags
+
+
+def defining_module(modname: str, fullname: str) -> str | None:
+    """The module whose source defines ``modname.fullname`` (``nnmath``, ``sigmoid`` -> ``nnmath.activations``).
+
+    A class or function says where it was defined (``__module__``); an object
+    assigned at a module's top level (an activation, a loss) is looked up in
+    the source of the modules of the same package.
+    """
+    import importlib
+    import sys as _sys
+
+    try:
+        module = importlib.import_module(modname)
+    except Exception:
+        return None
+    top = fullname.split(".")[0]
+    obj = getattr(module, top, None)
+    if obj is None:
+        return None
+    if getattr(obj, "__qualname__", None) == top and isinstance(getattr(obj, "__module__", None), str):
+        return obj.__module__
+    package = modname.split(".")[0]
+    candidates = [modname] + sorted(name for name in _sys.modules if name.startswith(package + ".") and
+                                    name != modname)
+    for candidate in candidates:
+        found = source_tags(candidate)
+        if found and top in _top_level_assignments(found[0]) and getattr(_sys.modules.get(candidate), top,
+                                                                          None) is obj:
+            return candidate
+    return None
+
+
+def _follow_imported(app: Sphinx, modname: str, fullname: str) -> str | None:
+    return defining_module(modname, fullname)
+
+
+def _find_source(app: Sphinx, modname: str) -> tuple[str, dict] | None:
+    return source_tags(modname)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     # The branch the built site is published on (ghp-import's default), where Colab finds the notebooks.
     app.add_config_value("nnmath_pages_branch", "gh-pages", "html")
+    # The published site's address, for the links of the downloaded notebooks; empty: the
+    # repository's GitHub/GitLab Pages address, when the repository is known (site_address).
+    app.add_config_value("nnmath_site_url", "", "html")
+    # "hidden": the student edition, without solutions (`make student` sets NNMATH_SOLUTIONS=hidden).
+    # Only the writing depends on it ("html"), so the student edition reuses a strict build's doctrees.
+    app.add_config_value("nnmath_solutions", os.environ.get("NNMATH_SOLUTIONS", "shown"), "html")
     # MathJax's es5 directory for Node (the Makefile's vendor step), relative to the book's root.
     app.add_config_value("nnmath_mathjax_node", "_vendor/node/mathjax", "html")
     app.connect("config-inited", _configure_repository)
@@ -467,4 +826,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _fix_widget_pages, priority=910)
     app.connect("html-page-context", _drop_mathjax, priority=920)
     app.connect("build-finished", _typeset_site)
+    app.connect("doctree-resolved", _remove_solutions)
+    app.connect("build-finished", _strip_solutions_from_sources)
+    # The API reference's [source] links (see defining_module and source_tags).
+    app.setup_extension("sphinx.ext.viewcode")
+    app.connect("viewcode-follow-imported", _follow_imported)
+    app.connect("viewcode-find-source", _find_source)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

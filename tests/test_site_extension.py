@@ -107,15 +107,17 @@ def test_launch_links_point_at_the_repository_or_are_absent(built_site: Path):
         assert "executablebooks/jupyter-book" not in text, f"{html.name} links to Jupyter Book's repository"
 
 
-# --- Colab: the page's notebook in the published site, with an install cell first ---------------
+# --- The page's notebook in the published site, with an install cell first ---------------
 REPO = "https://github.com/teacher/nn-book"
 
 
 def fake_app(tmp_path: Path, theme_options: dict) -> SimpleNamespace:
     outdir = tmp_path / "_build" / "html"
     outdir.mkdir(parents=True)
-    config = SimpleNamespace(html_theme_options=theme_options, nnmath_pages_branch="gh-pages")
-    return SimpleNamespace(outdir=str(outdir), config=config)
+    config = SimpleNamespace(html_theme_options=theme_options, nnmath_pages_branch="gh-pages", nnmath_site_url="",
+                             bibtex_bibfiles=[])
+    env = SimpleNamespace(domaindata={"std": {"labels": {}}, "py": {"objects": {}}}, titles={})
+    return SimpleNamespace(outdir=str(outdir), srcdir=str(tmp_path), config=config, env=env)
 
 
 def executed_notebook(app: SimpleNamespace, pagename: str) -> Path:
@@ -130,7 +132,7 @@ def executed_notebook(app: SimpleNamespace, pagename: str) -> Path:
     return path
 
 
-def test_with_an_address_the_notebook_starts_with_the_colab_install_cell(tmp_path):
+def test_with_an_address_the_notebook_starts_with_the_install_cell(tmp_path):
     import nbformat
 
     app = fake_app(tmp_path, {"repository_url": REPO, "repository_branch": "teaching"})
@@ -143,24 +145,40 @@ def test_with_an_address_the_notebook_starts_with_the_colab_install_cell(tmp_pat
     nbformat.validate(written)
     first = written.cells[0]
     assert first.cell_type == "code" and first.metadata["tags"] == ["remove-cell"]
-    assert f"nnmath @ git+{REPO}@teaching" in first.source
+    assert f"nnmath[widgets] @ git+{REPO}@teaching" in first.source
     assert [c.source for c in written.cells[1:]] == ["# Title", "import nnmath"]
 
 
-def test_without_an_address_the_notebook_is_the_executed_one(tmp_path):
+def test_without_an_address_the_first_cell_names_the_command_to_run(tmp_path, monkeypatch):
+    import nbformat
+
     app = fake_app(tmp_path, {"repository_url": ""})
-    executed = executed_notebook(app, "book/neuron")
+    executed_notebook(app, "book/neuron")
     context = {"sourcename": "book/neuron.md"}
     site._offer_notebook_download(app, "book/neuron", "page.html", context, None)
     site._write_page_notebook(app, "book/neuron", "page.html", context, None)
-    assert (Path(app.outdir) / "_sources" / "book" / "neuron.ipynb").read_bytes() == executed.read_bytes()
+    written = nbformat.read(Path(app.outdir) / "_sources" / "book" / "neuron.ipynb", as_version=4)
+    first = written.cells[0].source
+    monkeypatch.setitem(sys.modules, "nnmath", None)  # nnmath cannot be imported
+    with pytest.raises(ImportError, match=r"python -m pip install -e '\.\[widgets\]'"):
+        exec(first, {})
+    assert [c.source for c in written.cells[1:]] == ["# Title", "import nnmath"]
 
 
-def test_the_install_cell_does_nothing_outside_colab(monkeypatch):
+def test_the_install_cell_installs_nothing_when_nnmath_imports(monkeypatch):
     calls = []
     monkeypatch.setattr(subprocess, "run", lambda *a, **k: calls.append(a))
-    exec(site.colab_install_cell(REPO, "main"), {})
+    exec(site.install_cell(REPO, "main"), {})
     assert calls == []
+
+
+def test_the_install_cell_installs_from_the_repository_when_nnmath_is_missing(monkeypatch):
+    calls = []
+    monkeypatch.setitem(sys.modules, "nnmath", None)
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: calls.append(a[0]))
+    with pytest.raises(ImportError):  # nothing was really installed
+        exec(site.install_cell(REPO, "teaching"), {})
+    assert calls == [[sys.executable, "-m", "pip", "install", "--quiet", f"nnmath[widgets] @ git+{REPO}@teaching"]]
 
 
 def header_buttons() -> list[dict]:
@@ -188,8 +206,8 @@ def test_without_colab_the_buttons_are_left_alone(tmp_path):
 
 
 @pytest.mark.build
-def test_in_colab_the_install_cell_installs_nnmath_from_the_repository(tmp_path):
-    """The cell run as Colab runs it (google.colab imported), in a fresh environment without nnmath.
+def test_the_install_cell_installs_nnmath_from_the_repository(tmp_path):
+    """The cell run in a fresh environment without nnmath, as in Colab or any other client.
 
     The repository is a local clone, addressed as git+file://localhost/...; the dependencies
     come from the package index, as in Colab.
@@ -202,10 +220,8 @@ def test_in_colab_the_install_cell_installs_nnmath_from_the_repository(tmp_path)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
     # A PEP 508 address needs a host: git+file:///path is rejected, git+file://localhost/path is not.
-    cell = site.colab_install_cell(f"file://localhost{clone}", branch)
-    script = ("import sys, types\n"
-              "sys.modules['google.colab'] = types.ModuleType('google.colab')\n"
-              + cell +
+    cell = site.install_cell(f"file://localhost{clone}", branch)
+    script = (cell +
               "\nimport nnmath\nprint(nnmath.__file__)\nprint(nnmath.sigmoid(0.0))\n")
     result = subprocess.run([str(python), "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
