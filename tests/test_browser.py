@@ -131,7 +131,7 @@ class PageVisit:
             from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
             try:
-                self.page.wait_for_function(SLIDERS_DRAWN, arg=self.saved_sliders, timeout=30000)
+                self.page.wait_for_function(SLIDERS_DRAWN, arg=self.saved_sliders, polling=50, timeout=30000)
             except PlaywrightTimeout:
                 self.sliders_drawn = False
 
@@ -291,7 +291,7 @@ def _switch_mode(visit: PageVisit, mode: str) -> str:
             break
         # A click through the DOM runs the theme's own handler without leaving its tooltip open.
         button.dispatch_event("click")
-    visit.page.wait_for_function(NO_TRANSITION, timeout=5000)
+    visit.page.wait_for_function(NO_TRANSITION, polling=50, timeout=5000)
     return visit.page.evaluate("() => document.documentElement.dataset.theme")
 
 
@@ -349,7 +349,8 @@ def _wait_for_figure(visit: PageVisit, handle, readout_before: str | None) -> No
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
-        visit.page.wait_for_function(FIGURE_FOLLOWS_READOUT, arg=[handle.element_handle(), readout_before], timeout=5000)
+        visit.page.wait_for_function(FIGURE_FOLLOWS_READOUT, arg=[handle.element_handle(), readout_before],
+                                     polling=50, timeout=5000)
     except PlaywrightTimeout:
         pass  # what the page shows is recorded and the test names what is wrong
 
@@ -460,6 +461,8 @@ def _take_tour(browser, site_url: str, built_site: Path, page: Path) -> Tour:
     return tour
 
 
+# Conditions are polled every 50 ms rather than on every animation frame, which would keep the
+# renderer painting while it waits.
 # Tours run side by side, each worker with its own Playwright and Chromium (Playwright's sync API
 # belongs to the thread that started it): most of a tour is axe-core working in one renderer process,
 # so two workers keep both cores of a small machine busy.
