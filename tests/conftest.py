@@ -254,3 +254,34 @@ def built_site(request: pytest.FixtureRequest) -> Path:
     strict_build = request.getfixturevalue("strict_build")
     assert strict_build.returncode == 0, f"the strict build failed:\n{strict_build.log[-6000:]}"
     return strict_build.html
+
+
+class ReaderEnvironment:
+    """A new virtual environment, as a reader's: nnmath's dependencies come from the package index.
+
+    Installing numpy, matplotlib, SymPy and ipywidgets into a new environment is most of what
+    the install tests cost, so they share one: the first test that installs nnmath there brings
+    the dependencies from the index, and :meth:`without_nnmath` gives every test the environment
+    with no nnmath in it, as a reader who has never installed it has.
+    """
+
+    def __init__(self, venv: Path) -> None:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+        self.venv = venv
+        self.python = venv / "bin" / "python"
+
+    def without_nnmath(self) -> "ReaderEnvironment":
+        subprocess.run([str(self.python), "-m", "pip", "uninstall", "--quiet", "--yes", "nnmath"],
+                       capture_output=True, text=True, timeout=300)
+        # Run outside the repository: `python -c` imports from its working folder first.
+        found = subprocess.run([str(self.python), "-c", "import nnmath"], capture_output=True, cwd=self.venv,
+                               timeout=60)
+        assert found.returncode != 0, f"nnmath is still importable in {self.venv}"
+        return self
+
+
+@pytest.fixture(scope="session")
+def reader_environment(tmp_path_factory: pytest.TempPathFactory) -> ReaderEnvironment:
+    """One reader's environment for the install tests; each asks for it ``.without_nnmath()``."""
+    return ReaderEnvironment(tmp_path_factory.mktemp("reader") / "venv")
+

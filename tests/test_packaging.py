@@ -1,7 +1,8 @@
 """nnmath as a package readers install: a wheel and an sdist that work in a fresh environment.
 
-`python -m build` makes both; each is installed into its own new virtual
-environment (dependencies from the package index, as a reader gets them), and
+`python -m build` makes both; each is installed into a new virtual
+environment without nnmath (dependencies from the package index, as a reader
+gets them; the install tests share one, see ``reader_environment``), and
 the library example of the README — read from README.md itself, so the two
 cannot drift — runs there, outside this repository.
 """
@@ -63,11 +64,10 @@ def test_wheel_carries_metadata_license_and_type_marker(dist: Path):
 
 
 @pytest.mark.parametrize("kind", ["whl", "tar.gz"])
-def test_artifact_installs_and_runs_the_readme_example(dist: Path, kind: str, tmp_path: Path):
+def test_artifact_installs_and_runs_the_readme_example(dist: Path, kind: str, tmp_path: Path, reader_environment):
     artifact = next(dist.glob(f"nnmath-*.{kind}"))
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    python = venv / "bin" / "python"
+    environment = reader_environment.without_nnmath()  # new, and without nnmath (tests/conftest.py)
+    venv, python = environment.venv, environment.python
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(artifact)],
         capture_output=True,

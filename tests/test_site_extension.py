@@ -206,19 +206,19 @@ def test_without_colab_the_buttons_are_left_alone(tmp_path):
 
 
 @pytest.mark.build
-def test_the_install_cell_installs_nnmath_from_the_repository(tmp_path):
-    """The cell run in a fresh environment without nnmath, as in Colab or any other client.
+def test_the_install_cell_installs_nnmath_from_the_repository(tmp_path, reader_environment):
+    """The cell run in a new environment without nnmath, as in Colab or any other client.
 
     The repository is a local clone, addressed as git+file://localhost/...; the dependencies
-    come from the package index, as in Colab.
+    come from the package index, as in Colab (the environment is shared with the packaging
+    tests: tests/conftest.py's ``reader_environment``).
     """
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
     branch = subprocess.run(["git", "-C", str(clone), "symbolic-ref", "--short", "HEAD"],
                             capture_output=True, text=True, check=True).stdout.strip()
-    venv = tmp_path / "colab"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = venv / "bin" / "python"
+    environment = reader_environment.without_nnmath()
+    venv, python = environment.venv, environment.python
     # A PEP 508 address needs a host: git+file:///path is rejected, git+file://localhost/path is not.
     cell = site.install_cell(f"file://localhost{clone}", branch)
     script = (cell +
