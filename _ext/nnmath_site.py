@@ -456,6 +456,16 @@ PAGE_FIXES = [
     # sphinxcontrib-bibtex marks the entries of a role=list with the deprecated doc-biblioentry role.
     ("bibliography entries", re.compile(r'(<div class="citation" id="[^"]*") role="doc-biblioentry"'),
      r'\1 role="listitem"'),
+    # The theme's first script sets the colour theme to "auto", which no style rule matches;
+    # its main script sets "light" or "dark" once the page is parsed, and the browser then
+    # styles every element of the page a second time (about a second for a long chapter on a
+    # CPU slowed 4x). The first script now resolves "auto" as the main script will, from the
+    # reader's colour scheme, so that later write changes nothing.
+    ("colour theme before the first style",
+     re.compile(re.escape('document.documentElement.dataset.theme = localStorage.getItem("theme") || "auto";')),
+     'document.documentElement.dataset.theme = (function (mode) { return mode === "light" || mode === "dark" '
+     '? mode : (window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"); })'
+     '(document.documentElement.dataset.mode);'),
 ]
 
 

@@ -264,6 +264,11 @@ THEME_HTML = {
                            'title="Search" aria-label="Search" data-bs-placement="bottom">'),
     "hidden-cell toggle name": '<summary aria-label="Toggle hidden content">',
     "bibliography entries": '<div class="citation" id="id18" role="doc-biblioentry">',
+    "colour theme before the first style": (
+        '<script data-cfasync="false">\n'
+        '    document.documentElement.dataset.mode = localStorage.getItem("mode") || "auto";\n'
+        '    document.documentElement.dataset.theme = localStorage.getItem("theme") || "auto";\n'
+        '  </script>'),
 }
 FIXED_HTML = {
     "Font Awesome script": "",
@@ -271,7 +276,23 @@ FIXED_HTML = {
                            'title="Search" data-bs-placement="bottom">'),
     "hidden-cell toggle name": "<summary>",
     "bibliography entries": '<div class="citation" id="id18" role="listitem">',
+    "colour theme before the first style": (
+        '<script data-cfasync="false">\n'
+        '    document.documentElement.dataset.mode = localStorage.getItem("mode") || "auto";\n'
+        '    document.documentElement.dataset.theme = (function (mode) { return mode === "light" || mode === "dark" '
+        '? mode : (window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"); })'
+        '(document.documentElement.dataset.mode);\n'
+        '  </script>'),
 }
+
+
+@pytest.mark.build
+def test_every_built_page_resolves_its_colour_theme_before_the_first_style(built_site: Path):
+    """The theme still writes the script this fix targets: a theme upgrade that changes it fails here."""
+    fixed = FIXED_HTML["colour theme before the first style"].splitlines()[2].strip()
+    pages = [p for p in built_site.rglob("*.html") if p.relative_to(built_site).parts[0] not in ("_static",)]
+    missing = [str(p.relative_to(built_site)) for p in pages if fixed not in p.read_text(encoding="utf-8")]
+    assert pages and missing == [], f"pages whose colour theme is still resolved only after parsing: {missing}"
 
 
 def test_every_page_fix_is_tested():
