@@ -15,6 +15,7 @@ import subprocess
 import sys
 import warnings
 from pathlib import Path
+from typing import NoReturn
 
 import matplotlib
 
@@ -105,6 +106,17 @@ class NoWarnings:
         return [f"{w.category.__name__}: {w.message}" for w in self.caught]
 
 
+def missing_on_this_machine(tests: str, missing: str) -> NoReturn:
+    """Skip ``tests`` loudly, naming what is ``missing``; under CI=true fail instead.
+
+    For the tests that need a tool the Makefile or .ci/run installs (Chromium, Node with the
+    vendored scripts, JupyterLab): a contributor's bare `pytest` runs without them, CI never does.
+    """
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{tests} cannot run on CI: {missing}")
+    pytest.skip(f"{tests.upper()} SKIPPED: {missing}")
+
+
 def kernel_environment() -> dict[str, str]:
     """The environment for notebook kernels: ours, without a matplotlib backend override.
 
@@ -142,10 +154,14 @@ def _strict_build_command(out: Path) -> list[str]:
     return [str(jupyter_book), "build", str(ROOT), "--all", "-W", "-n", "--keep-going", "--path-output", str(out)]
 
 
+def _uses(item: pytest.Item, fixture: str) -> bool:
+    """Whether a test asks for ``fixture``, directly or through another fixture (doctests ask for none)."""
+    return fixture in getattr(item, "fixturenames", ())
+
+
 def _needs_the_build(item: pytest.Item) -> bool:
     """Whether a test reads the strict build (its notebooks or its site)."""
-    names = getattr(item, "fixturenames", ())
-    return "strict_build" in names or ("built_site" in names and not os.environ.get("NNMATH_TEST_SITE"))
+    return _uses(item, "strict_build") or (_uses(item, "built_site") and not os.environ.get("NNMATH_TEST_SITE"))
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -219,10 +235,10 @@ def strict_build(_strict_build_in_background: _BackgroundBuild | None, tmp_path_
     """
     build = _strict_build_in_background or _BackgroundBuild.strict(tmp_path_factory.mktemp("book"))
     result = build.wait()
-    if result.returncode == 0 and any("made_pdf" in getattr(item, "fixturenames", ())
-                                      for item in request.session.items):
+    if result.returncode == 0 and any(_uses(item, "made_pdf") for item in request.session.items):
         # `make pdf` reuses these executed pages; it starts now and runs while the site's tests do.
-        request.config.stash[_PDF] = _BackgroundBuild.pdf(result.out)
+        pdf = request.config.stash[_PDF] = _BackgroundBuild.pdf(result.out)
+        request.addfinalizer(pdf.stop)
     return result
 
 
@@ -233,8 +249,10 @@ _PDF = pytest.StashKey["_BackgroundBuild"]()
 def made_pdf(strict_build: StrictBuild, request: pytest.FixtureRequest) -> StrictBuild:
     """`make pdf` run on the strict build (started when that build ended): its exit code and output."""
     assert strict_build.returncode == 0, f"the strict build failed:\n{strict_build.log[-6000:]}"
-    build = request.config.stash.get(_PDF, None) or _BackgroundBuild.pdf(strict_build.out)
-    request.addfinalizer(build.stop)
+    build = request.config.stash.get(_PDF, None)
+    if build is None:
+        build = _BackgroundBuild.pdf(strict_build.out)
+        request.addfinalizer(build.stop)
     return build.wait()
 
 

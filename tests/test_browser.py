@@ -35,6 +35,7 @@ from urllib.parse import urlparse
 import pytest
 
 from _book import ROOT, toc_pages
+from conftest import missing_on_this_machine
 
 pytestmark = pytest.mark.build
 
@@ -54,9 +55,7 @@ def _browser_or_skip():
     if missing is None and not os.path.exists(CHROMIUM):
         missing = "Chromium is not installed (apt-get install chromium; .ci/run does this)"
     if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests cannot run on CI: {missing}")
-        pytest.skip(f"BROWSER TESTS SKIPPED: {missing}")
+        missing_on_this_machine("browser tests", missing)
     return sync_playwright
 
 

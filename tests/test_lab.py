@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from _book import ROOT
+from conftest import missing_on_this_machine
 
 CHAPTER = "book/gradient_descent.md"
 LIVE_CALL = "nnmath.widgets.learning_rate_widget(nnmath.quadratic(1.0), mode=\"live\")"
@@ -33,10 +34,8 @@ OVERRIDES = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overr
 def _lab_or_skip() -> Path:
     lab = Path(sys.executable).parent / "jupyter-lab"
     if not lab.exists():
-        message = "JupyterLab is not installed: `make lab` (or `make test`) installs requirements-lab.txt"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(f"LAB TEST SKIPPED: {message}")
+        missing_on_this_machine("lab test",
+                                "JupyterLab is not installed: `make lab` (or `make test`) installs requirements-lab.txt")
     return lab
 
 

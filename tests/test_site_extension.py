@@ -17,6 +17,7 @@ from types import SimpleNamespace
 import pytest
 
 from _book import ROOT, toc_pages
+from conftest import missing_on_this_machine
 
 spec = importlib.util.spec_from_file_location("nnmath_site", ROOT / "_ext" / "nnmath_site.py")
 site = importlib.util.module_from_spec(spec)
@@ -231,7 +232,6 @@ def test_the_install_cell_installs_nnmath_from_the_repository(tmp_path, reader_e
 
 # --- Math typeset at build time, fixes to the theme's HTML (issue 19) ----------------------------
 import doctest  # noqa: E402
-import os  # noqa: E402
 import shutil  # noqa: E402
 
 MATHJAX_NODE = ROOT / "_vendor" / "node" / "mathjax"
@@ -327,9 +327,7 @@ def _node_and_mathjax_or_skip():
     elif not (MATHJAX_NODE / "node-main.js").exists():
         missing = f"MathJax is not vendored at {MATHJAX_NODE} (make vendor)"
     if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"math typesetting cannot be tested on CI: {missing}")
-        pytest.skip(f"MATH TYPESETTING TESTS SKIPPED: {missing}")
+        missing_on_this_machine("math typesetting tests", missing)
 
 
 def test_mathjax_in_node_gives_commonhtml_with_mathml_for_screen_readers():
