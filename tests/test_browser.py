@@ -30,6 +30,7 @@ import queue
 import shutil
 import threading
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlparse
 
 import pytest
@@ -329,9 +330,9 @@ def _slider_state(visit: PageVisit) -> dict:
             "valuetext": [handles.nth(i).get_attribute("aria-valuetext") for i in range(count)]}
 
 
-def _slider_nodes(visit: PageVisit) -> list[dict]:
-    """The sliders in Chromium's accessibility tree: role, name and value as a screen reader gets them."""
-    cdp = visit.context.new_cdp_session(visit.page)
+def _ax_sliders(context, page) -> list[dict]:
+    """Every slider in Chromium's accessibility tree of ``page``: its name and valuetext as CDP reports them."""
+    cdp = context.new_cdp_session(page)
     nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
     cdp.detach()
     sliders = []
@@ -341,6 +342,37 @@ def _slider_nodes(visit: PageVisit) -> list[dict]:
         properties = {p["name"]: (p.get("value") or {}).get("value") for p in node.get("properties", [])}
         sliders.append({"name": (node.get("name") or {}).get("value", ""), "valuetext": properties.get("valuetext")})
     return sliders
+
+
+# A slider whose aria-valuetext is known, to learn how this Chromium's CDP reports that property.
+VALUETEXT_PROBE = '<div role="slider" aria-label="probe" aria-valuenow="1" aria-valuetext="η = 1" tabindex="0">s</div>'
+
+
+def _valuetext_as_written(context) -> Callable[[str | None], str | None]:
+    """Undo how this Chromium's CDP reports a slider's valuetext, learnt from :data:`VALUETEXT_PROBE`.
+
+    Chromium 156 reports it as "" (the tests then read the attribute); Chromium 150, Debian's package
+    in December 2026, as the UTF-8 bytes read as Latin-1 ("Î· = 1" for "η = 1"). Any other reading
+    fails here, naming it, rather than being guessed at.
+    """
+    page = context.new_page()
+    try:
+        page.set_content(VALUETEXT_PROBE)
+        reported = _ax_sliders(context, page)[0]["valuetext"]
+    finally:
+        page.close()
+    written = "η = 1"
+    if reported in (written, "", None):
+        return lambda value: value
+    if reported == written.encode("utf-8").decode("latin-1"):
+        return lambda value: value.encode("latin-1").decode("utf-8") if value else value
+    pytest.fail(f"this Chromium's CDP reports aria-valuetext {written!r} as {reported!r}")
+
+
+def _slider_nodes(visit: PageVisit) -> list[dict]:
+    """The sliders in Chromium's accessibility tree: role, name and value as a screen reader gets them."""
+    as_written = _valuetext_as_written(visit.context)
+    return [dict(node, valuetext=as_written(node["valuetext"])) for node in _ax_sliders(visit.context, visit.page)]
 
 
 def _wait_for_figure(visit: PageVisit, handle, readout_before: str | None) -> None:
