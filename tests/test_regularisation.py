@@ -44,7 +44,9 @@ def test_inverted_dropout_keeps_the_expectation_by_sampling():
     rng = np.random.default_rng(1)
     a = np.array([[0.5, -1.0, 2.0, 3.0]])
     p, n = 0.4, 100_000
-    samples = np.array([dropout(a, dropout_mask(a.shape, p, rng=rng), p)[0] for _ in range(n)])
+    # n independent draws at once: n copies of the row, each entry with its own Bernoulli(0.6) mask entry
+    rows = np.repeat(a, n, axis=0)
+    samples = dropout(rows, dropout_mask(rows.shape, p, rng=rng), p)
     # each entry is a * Bernoulli(0.6) / 0.6: standard deviation |a| sqrt(0.4 / 0.6) / sqrt(n);
     # allow 5 standard errors
     tolerance = 5 * np.abs(a[0]) * np.sqrt(p / (1 - p)) / np.sqrt(n)
