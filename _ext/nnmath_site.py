@@ -470,6 +470,12 @@ PAGE_FIXES = [
      'document.documentElement.dataset.theme = (function (mode) { return mode === "light" || mode === "dark" '
      '? mode : (window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"); })'
      '(document.documentElement.dataset.mode);'),
+    # The theme loads Sphinx's search scripts and the search index (160 KB) in every page's head, as
+    # plain scripts: the browser stopped reading the page to run them before the first screen.
+    # They are needed only once a reader searches; deferred, they run in the same order after parsing.
+    ("search scripts deferred",
+     re.compile(r'<script src="([^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js))"></script>'),
+     r'<script defer="defer" src="\1"></script>'),
 ]
 
 
@@ -477,8 +483,7 @@ PAGE_FIXES = [
 # The theme's after-load script (pydata-sphinx-theme.js, ``addTabStopsToScrollableElements``)
 # reads the scroll size of every code block and output of the page when it has loaded and
 # again after every change below ``main`` (a forced layout of the whole page: about a second
-# on a long chapter on a CPU slowed 4x, and it would lay out every block that
-# ``content-visibility`` skips). It is taken out of the theme's script (:func:`patch_theme_script`);
+# on a long chapter on a CPU slowed 4x). It is taken out of the theme's script (:func:`patch_theme_script`);
 # the tab stops it gave are written into the pages (:func:`tab_stops`) and kept right as
 # blocks are drawn and resized by nnmath-site.js, which reads sizes only after the browser has
 # laid them out (ResizeObserver), for the same elements.

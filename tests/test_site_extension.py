@@ -270,6 +270,9 @@ THEME_HTML = {
         '    document.documentElement.dataset.mode = localStorage.getItem("mode") || "auto";\n'
         '    document.documentElement.dataset.theme = localStorage.getItem("theme") || "auto";\n'
         '  </script>'),
+    "search scripts deferred": ('<script src="../_static/searchtools.js"></script>\n'
+                                '<script src="../_static/language_data.js"></script>\n'
+                                '<script src="../searchindex.js"></script>'),
 }
 FIXED_HTML = {
     "Font Awesome script": "",
@@ -284,6 +287,9 @@ FIXED_HTML = {
         '? mode : (window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"); })'
         '(document.documentElement.dataset.mode);\n'
         '  </script>'),
+    "search scripts deferred": ('<script defer="defer" src="../_static/searchtools.js"></script>\n'
+                                '<script defer="defer" src="../_static/language_data.js"></script>\n'
+                                '<script defer="defer" src="../searchindex.js"></script>'),
 }
 
 
@@ -475,8 +481,8 @@ def test_built_pages_preload_their_fonts_and_carry_their_tab_stops(built_site: P
         for href in preloads:
             assert (built_site / name).parent.joinpath(href).resolve().exists(), f"{name} preloads a missing {href}"
         head = text.split("</head>", 1)[0]
-        for script in re.findall(r"<script[^>]*(?:require\.js|embed-amd\.js)[^>]*>", head):
-            assert 'defer="defer"' in script, f"{name} loads a widget script that blocks the page: {script}"
+        for script in re.findall(r"<script[^>]*(?:require\.js|embed-amd\.js|searchindex\.js|searchtools\.js)[^>]*>", head):
+            assert 'defer="defer"' in script, f"{name} loads a script that blocks the page: {script}"
         for body in re.findall(r"<pre>(.*?)</pre>", text, re.DOTALL):
             longest = max(len(line) for line in html.unescape(re.sub(r"<[^>]+>", "", body)).split("\n"))
             assert longest < site.PRE_SCROLL_CHARACTERS, f"{name}: a code block of {longest} columns is no tab stop"

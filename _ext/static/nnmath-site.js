@@ -48,10 +48,9 @@
   // (taken out of its script by _ext/nnmath_site.py) read the size of every block of the page at
   // load, forcing a layout of the whole page. The build writes tabindex="0" on the code blocks
   // and tables that can scroll on a narrow screen; here each block is checked once the browser
-  // has laid it out (a ResizeObserver reads sizes after layout, and blocks that
-  // content-visibility skips are read when they are drawn), as the theme did: a tab stop if it
-  // scrolls, not one if it does not. A displayed formula wider than the screen (on a phone)
-  // scrolls sideways within itself; the others stay out of the tab order.
+  // has laid it out (a ResizeObserver reads sizes after layout, without forcing one), as the
+  // theme did: a tab stop if it scrolls, not one if it does not. A displayed formula wider than
+  // the screen (on a phone) scrolls sideways within itself; the others stay out of the tab order.
   var THEME_SCROLLERS = "pre, .nboutput > .output_area, .cell_output > .output, .jp-RenderedHTMLCommon, " +
     ".pst-scrollable-table-container";
   var FORMULAS = 'main mjx-container[display="true"], main div.math';
