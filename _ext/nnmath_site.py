@@ -608,7 +608,6 @@ def _typeset_site(app: Sphinx, exception: Exception | None) -> None:
     mathjax = Path(app.confdir) / app.config.nnmath_mathjax_node
     rendered, css = typeset_formulas(formulas, mathjax, MATH_FONTS) if formulas else ([], "")
     output = dict(zip(formulas, rendered))
-    faces, classes = math_fonts(css)
     for page, text in pages.items():
         pieces, last = [], 0
         for match, tex, display in found[page]:
@@ -617,15 +616,8 @@ def _typeset_site(app: Sphinx, exception: Exception | None) -> None:
             last = match.end()
         pieces.append(text[last:])
         new = tab_stops(fix_page("".join(pieces)))
-        near_top = first_screen_formulas(text, [match for match, _, _ in found[page]])
-        families = set().union(*(formula_fonts(output[(tex, display)], classes)
-                                 for _, tex, display in found[page][:near_top]))
-        stylesheet = re.search(r'<link rel="stylesheet" type="text/css" href="([^"]*)_static/' +
-                               re.escape(MATH_STYLESHEET) + r'(?:\?[^"]*)?"', new)
-        if families and stylesheet:
-            # Before the style sheets: the fonts are fetched while the page's CSS is.
-            head = new.index("<link", new.index("<head>"))
-            new = new[:head] + font_preloads(families, faces, stylesheet[1] + "_static/") + new[head:]
+        # The fonts of the formulas near the top (font_preloads) are not preloaded yet: a page opened
+        # from disk (file://, and the PDF's print) refuses a crossorigin preload, with console errors.
         if new != text:
             page.write_text(new, encoding="utf-8")
     static = outdir / "_static"

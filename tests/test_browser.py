@@ -830,14 +830,6 @@ def test_momentum_widget_both_sliders_work_without_a_kernel(tours) -> None:
 # --- Issue 19: the first screen's math within 2 s on a slow CPU (benchmarks/page_weight.py measures
 # the time; these tests check what makes it, so that a theme upgrade that undoes one fails here).
 @pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
-def test_the_first_screen_math_fonts_are_preloaded(tours, page: Path) -> None:
-    """Every MathJax font the formulas of the first screen use is preloaded by the page, so the browser
-    fetches it with the style sheets instead of after laying the math out."""
-    fonts = tours(page)["read the first screen's fonts"]
-    assert fonts["missing"] == [], f"{page.name}: the first screen uses {fonts['used']}, preloads {fonts['preloaded']}"
-
-
-@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
 def test_scrollable_blocks_are_tab_stops_without_the_theme_loop(tours, page: Path) -> None:
     """At 390 px every code block, output or table that scrolls is a tab stop (a keyboard can scroll it),
     whether the browser has drawn them yet or not; the theme's after-load
