@@ -13,9 +13,10 @@
   ...``) once per read phase, and Jupyter Book 1 runs two, so every page
   declared the constant twice and the browser reported a SyntaxError. Scripts
   with the same file and attributes are kept once.
-- Pages with widgets get a small inline script between require.js and the
-  self-hosted widget manager (``html-manager/embed-amd.js``), for what the
-  manager assumes about the page:
+- Pages with widgets load require.js and the self-hosted widget manager
+  (``html-manager/embed-amd.js``) deferred, so the first screen does not wait
+  for them, with a small script between them (``nnmath-widgets.js``) for what
+  the manager assumes about the page:
 
   * it derives the address of its font files from its RequireJS module name,
     relative to the page (``book/@jupyter-widgets/html-manager/dist/...``,
@@ -345,30 +346,33 @@ def _deduplicate_scripts(app: Sphinx, pagename: str, templatename: str, context:
 
 
 WIDGET_MANAGER = "html-manager/embed-amd.js"
-
-WIDGET_PAGE_FIXES = """
-(function () {
-  // The manager's script tag comes after this one (not parsed yet); require.js's
-  // comes before it, and both are served from the same static directory.
-  var loader = document.querySelector('script[src*="requirejs/require.js"]');
-  if (loader && window.require && window.require.config) {
-    var directory = loader.src.split("?")[0].replace(/requirejs\\/require\\.js$/, "html-manager");
-    window.require.config({paths: {"@jupyter-widgets/html-manager/dist": directory}});
-  }
-})();
-"""
+WIDGET_LOADER = "requirejs/require.js"
+# _ext/static/nnmath-widgets.js: what the manager assumes about the page (see the module's docstring).
+WIDGET_PAGE_FIXES = "nnmath-widgets.js"
 
 
 def _fix_widget_pages(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """Insert :data:`WIDGET_PAGE_FIXES` just before the widget manager's script, if the page has one."""
+    """On a page with widgets: the widget scripts deferred, and :data:`WIDGET_PAGE_FIXES` before the manager.
+
+    MyST-NB adds require.js and the widget manager (3.6 MB) as plain scripts in the head: the
+    browser stopped reading the page until it had fetched and run them, and the first screen
+    waited. Deferred, they run in the same order once the page is parsed, and the manager draws
+    the widgets at load as before.
+    """
     from sphinx.builders.html._assets import _JavaScript
 
     scripts = context.get("script_files")
     if not scripts:
         return
+    for index, script in enumerate(list(scripts)):
+        filename = str(getattr(script, "filename", script) or "").split("?")[0]
+        if filename.endswith((WIDGET_MANAGER, WIDGET_LOADER)):
+            attributes = {**getattr(script, "attributes", {}), "defer": "defer"}
+            attributes.pop("async", None)
+            scripts[index] = _JavaScript(script.filename, priority=script.priority, **attributes)
     for index, script in enumerate(scripts):
         if str(getattr(script, "filename", script) or "").split("?")[0].endswith(WIDGET_MANAGER):
-            scripts.insert(index, _JavaScript("", body=WIDGET_PAGE_FIXES, priority=script.priority))
+            scripts.insert(index, _JavaScript(f"_static/{WIDGET_PAGE_FIXES}", priority=script.priority, defer="defer"))
             return
 
 
@@ -466,7 +470,124 @@ PAGE_FIXES = [
      'document.documentElement.dataset.theme = (function (mode) { return mode === "light" || mode === "dark" '
      '? mode : (window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"); })'
      '(document.documentElement.dataset.mode);'),
+    # The theme loads Sphinx's search scripts and the search index (160 KB) in every page's head, as
+    # plain scripts: the browser stopped reading the page to run them before the first screen.
+    # They are needed only once a reader searches; deferred, they run in the same order after parsing.
+    ("search scripts deferred",
+     re.compile(r'<script src="([^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js))"></script>'),
+     r'<script defer="defer" src="\1"></script>'),
 ]
+
+
+# --- Speed: what the first screen needs, at build time (benchmarks/page_weight.py measures it) ----
+# The theme's after-load script (pydata-sphinx-theme.js, ``addTabStopsToScrollableElements``)
+# reads the scroll size of every code block and output of the page when it has loaded and
+# again after every change below ``main`` (a forced layout of the whole page: about a second
+# on a long chapter on a CPU slowed 4x). It is taken out of the theme's script (:func:`patch_theme_script`);
+# the tab stops it gave are written into the pages (:func:`tab_stops`) and kept right as
+# blocks are drawn and resized by nnmath-site.js, which reads sizes only after the browser has
+# laid them out (ResizeObserver), for the same elements.
+THEME_TAB_STOPS = re.compile(
+    r'"complete"===document\.readyState\?(?P<name>[\w$]+)\(\):window\.addEventListener\("load",(?P=name)\)')
+THEME_TAB_STOPS_SOURCE = '.forEach(e=>{e.tabIndex=e.scrollWidth>e.clientWidth||e.scrollHeight>e.clientHeight?0:-1})'
+THEME_SCRIPT = "scripts/pydata-sphinx-theme.js"
+THEME_TAB_STOPS_PATCHED = "/*nnmath_site: tab stops by nnmath-site.js*/"
+
+
+def patch_theme_script(source: str) -> str:
+    """The theme's script without its after-load tab-stop loop (nnmath-site.js does this job).
+
+    Raises RuntimeError when the loop is not found as this theme version writes it, so a theme
+    upgrade that changes it stops the build instead of bringing the loop back unnoticed.
+
+    >>> patch_theme_script('function I(){x.forEach(e=>{e.tabIndex=e.scrollWidth>e.clientWidth||'
+    ...     'e.scrollHeight>e.clientHeight?0:-1})}"complete"===document.readyState?I():'
+    ...     'window.addEventListener("load",I);f()')[-54:]
+    'void I/*nnmath_site: tab stops by nnmath-site.js*/;f()'
+    """
+    if THEME_TAB_STOPS_PATCHED in source:  # written by an earlier build into the same output
+        return source
+    if THEME_TAB_STOPS_SOURCE not in source or len(THEME_TAB_STOPS.findall(source)) != 1:
+        raise RuntimeError(f"the theme's tab-stop loop is not where nnmath_site expects it in {THEME_SCRIPT}; "
+                           "see THEME_TAB_STOPS in _ext/nnmath_site.py")
+    return THEME_TAB_STOPS.sub(lambda m: f"void {m['name']}{THEME_TAB_STOPS_PATCHED}", source)
+
+
+# A code block is a tab stop when it can scroll sideways: when its longest line is wider than
+# the narrowest layout the site supports (390 px: about 36 characters of code; a margin below).
+# Tables scroll on a phone: their containers are tab stops too. nnmath-site.js corrects both for
+# the width the page is read at, once the browser has laid a block out.
+PRE_SCROLL_CHARACTERS = 30
+_PRE = re.compile(r"<pre>(?P<body>.*?)</pre>", re.DOTALL)
+_TAGS = re.compile(r"<[^>]+>")
+_TABLE_CONTAINER = '<div class="pst-scrollable-table-container">'
+
+
+def tab_stops(text: str) -> str:
+    """The page with ``tabindex="0"`` on each code block that can scroll and on each table container.
+
+    >>> tab_stops("<pre>short</pre><pre>" + "x" * 40 + "</pre>")
+    '<pre>short</pre><pre tabindex="0">xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx</pre>'
+    """
+    def pre(match: re.Match) -> str:
+        lines = html.unescape(_TAGS.sub("", match["body"])).split("\n")
+        if max(len(line) for line in lines) < PRE_SCROLL_CHARACTERS:
+            return match[0]
+        return f'<pre tabindex="0">{match["body"]}</pre>'
+
+    text = _PRE.sub(pre, text)
+    return text.replace(_TABLE_CONTAINER, '<div class="pst-scrollable-table-container" tabindex="0">')
+
+
+# The browser finds a web font only when it lays out text that uses it, then fetches it: the
+# math of the first screen would wait for that round trip. Each page preloads the MathJax fonts
+# of the formulas near its top (those within the first FIRST_SCREEN_CHARACTERS characters of
+# its article's text: a desktop screen shows about 2,500, a phone's about 800).
+FIRST_SCREEN_CHARACTERS = 4000
+_FONT_FACE = re.compile(r"@font-face\s*(?:/\*.*?\*/)?\s*\{\s*font-family:\s*(?P<family>[\w-]+);\s*"
+                        r'src:\s*url\("(?P<url>[^"]+)"\)\s*format\("(?P<format>\w+)"\)', re.DOTALL)
+_FAMILY_RULE = re.compile(r"^\.(?P<cls>[\w-]+)\s*\{\s*font-family:\s*(?P<families>[^;]+);", re.MULTILINE)
+_CLASSES = re.compile(r'class="([^"]*)"')
+
+
+def math_fonts(css: str) -> tuple[dict[str, tuple[str, str]], dict[str, list[str]]]:
+    """From MathJax's stylesheet: each font family's (file, format), and the families of each class."""
+    faces = {m["family"]: (m["url"], m["format"]) for m in _FONT_FACE.finditer(css)}
+    classes = {m["cls"]: [f.strip() for f in m["families"].split(",")] for m in _FAMILY_RULE.finditer(css)}
+    return faces, {cls: [f for f in families if f in faces] for cls, families in classes.items()}
+
+
+def formula_fonts(formula_html: str, classes: dict[str, list[str]]) -> set[str]:
+    """The font families a typeset formula's characters use (by its elements' classes)."""
+    used = set()
+    for names in _CLASSES.findall(formula_html):
+        for name in names.split():
+            used.update(classes.get(name, ()))
+    return used
+
+
+def font_preloads(families: set[str], faces: dict[str, tuple[str, str]], static_prefix: str) -> str:
+    """``<link rel="preload">`` elements for these font families (sorted), served from ``static_prefix``."""
+    return "".join(
+        f'<link rel="preload" href="{static_prefix}{faces[family][0]}" as="font" type="font/{faces[family][1]}" '
+        'crossorigin="anonymous" />\n' for family in sorted(families))
+
+
+def first_screen_formulas(text: str, matches: list[re.Match], limit: int = FIRST_SCREEN_CHARACTERS) -> int:
+    """How many of the page's formulas (``matches``, in order) begin within ``limit`` characters of its article's text."""
+    start = text.find("<article")
+    if start < 0:
+        return 0
+    seen, last, count = 0, start, 0
+    for match in matches:
+        if match.start() < start:
+            continue
+        seen += len(_TAGS.sub("", text[last : match.start()]))
+        if seen > limit:
+            break
+        count += 1
+        last = match.start()
+    return count
 
 
 def fix_page(text: str) -> str:
@@ -494,12 +615,17 @@ def _typeset_site(app: Sphinx, exception: Exception | None) -> None:
                        output[(tex, display)], f"</{match['tag']}>"]
             last = match.end()
         pieces.append(text[last:])
-        new = fix_page("".join(pieces))
+        new = tab_stops(fix_page("".join(pieces)))
+        # The fonts of the formulas near the top (font_preloads) are not preloaded yet: a page opened
+        # from disk (file://, and the PDF's print) refuses a crossorigin preload, with console errors.
         if new != text:
             page.write_text(new, encoding="utf-8")
     static = outdir / "_static"
     static.mkdir(exist_ok=True)
     (static / MATH_STYLESHEET).write_text(css, encoding="utf-8")
+    theme_script = static / THEME_SCRIPT
+    if theme_script.exists():
+        theme_script.write_text(patch_theme_script(theme_script.read_text(encoding="utf-8")), encoding="utf-8")
     logger.info(f"[nnmath_site] typeset {len(formulas)} distinct formulas in {len(pages)} pages")
 
 

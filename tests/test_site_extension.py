@@ -8,6 +8,7 @@ config, in temporary git repositories.
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import subprocess
 import sys
@@ -269,6 +270,9 @@ THEME_HTML = {
         '    document.documentElement.dataset.mode = localStorage.getItem("mode") || "auto";\n'
         '    document.documentElement.dataset.theme = localStorage.getItem("theme") || "auto";\n'
         '  </script>'),
+    "search scripts deferred": ('<script src="../_static/searchtools.js"></script>\n'
+                                '<script src="../_static/language_data.js"></script>\n'
+                                '<script src="../searchindex.js"></script>'),
 }
 FIXED_HTML = {
     "Font Awesome script": "",
@@ -283,6 +287,9 @@ FIXED_HTML = {
         '? mode : (window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"); })'
         '(document.documentElement.dataset.mode);\n'
         '  </script>'),
+    "search scripts deferred": ('<script defer="defer" src="../_static/searchtools.js"></script>\n'
+                                '<script defer="defer" src="../_static/language_data.js"></script>\n'
+                                '<script defer="defer" src="../searchindex.js"></script>'),
 }
 
 
@@ -363,3 +370,114 @@ def test_a_built_page_gets_typeset_math_and_the_fixes(tmp_path):
     assert text.count("<mjx-container") == 2 and '<span class="eqno">(1)</span><mjx-container' in text
     assert '<div class="math notranslate nohighlight" id="equation-x">' in text
     assert "mjx-container" in (outdir / "_static" / site.MATH_STYLESHEET).read_text()
+
+
+# --- Speed (issue 19): what the first screen needs, written at build time ------------------------
+# benchmarks/page_weight.py measures how soon the math is on screen; these tests check the
+# mechanisms, so that a theme upgrade that undoes one fails here, whatever the machine's speed.
+def _theme_script_source() -> str:
+    """The theme's own script as the installed pydata-sphinx-theme ships it."""
+    import pydata_sphinx_theme
+
+    return (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" /
+            site.THEME_SCRIPT).read_text(encoding="utf-8")
+
+
+def test_the_theme_tab_stop_loop_is_taken_out_of_the_installed_theme_script():
+    """The installed theme still has its after-load loop where the patch expects it, and the patch removes it."""
+    source = _theme_script_source()
+    patched = site.patch_theme_script(source)
+    assert not site.THEME_TAB_STOPS.search(patched), "the theme's after-load tab-stop loop is still registered"
+    assert site.THEME_TAB_STOPS_PATCHED in patched and len(patched) < len(source)
+    assert site.patch_theme_script(patched) == patched  # a second build leaves it as it is
+
+
+def test_a_theme_script_without_the_loop_stops_the_build():
+    with pytest.raises(RuntimeError, match="tab-stop loop"):
+        site.patch_theme_script('window.addEventListener("load",somethingElse)')
+
+
+def test_code_blocks_that_can_scroll_and_tables_are_tab_stops_in_the_page():
+    wide = "<pre><span></span><span class=\"n\">" + "x" * site.PRE_SCROLL_CHARACTERS + "</span>\n</pre>"
+    narrow = "<pre><span></span>x = 1\ny = 2\n</pre>"
+    table = '<div class="pst-scrollable-table-container"><table></table></div>'
+    text = site.tab_stops(wide + narrow + table)
+    assert text.count('<pre tabindex="0">') == 1 and text.index('<pre tabindex="0">') == 0
+    assert '<div class="pst-scrollable-table-container" tabindex="0">' in text
+    assert "<pre><span></span>x = 1" in text
+
+
+MATH_CSS = """@font-face /* 0 */ {
+  font-family: MJXZERO;
+  src: url("mathjax/fonts/MathJax_Zero.woff") format("woff");
+}
+
+@font-face /* 1 */ {
+  font-family: MJXTEX;
+  src: url("mathjax/fonts/MathJax_Main-Regular.woff") format("woff");
+}
+
+@font-face /* 2 */ {
+  font-family: MJXTEX-I;
+  src: url("mathjax/fonts/MathJax_Math-Italic.woff") format("woff");
+}
+
+.MJX-TEX {
+  font-family: MJXZERO, MJXTEX;
+}
+
+.TEX-I {
+  font-family: MJXZERO, MJXTEX-I;
+}
+"""
+
+
+def test_the_fonts_of_the_formulas_near_the_top_are_preloaded():
+    faces, classes = site.math_fonts(MATH_CSS)
+    assert faces["MJXTEX-I"] == ("mathjax/fonts/MathJax_Math-Italic.woff", "woff")
+    formula = '<mjx-math class="MJX-TEX"><mjx-mi class="mjx-i"><mjx-c class="mjx-c1D465 TEX-I"></mjx-c></mjx-mi></mjx-math>'
+    families = site.formula_fonts(formula, classes)
+    assert families == {"MJXZERO", "MJXTEX", "MJXTEX-I"}
+    links = site.font_preloads(families, faces, "../_static/")
+    assert links.count('rel="preload"') == 3 and 'as="font"' in links and 'crossorigin="anonymous"' in links
+    assert 'href="../_static/mathjax/fonts/MathJax_Math-Italic.woff"' in links and 'type="font/woff"' in links
+
+
+def test_only_the_formulas_near_the_top_of_the_article_count_for_the_preloads():
+    text = ('<nav>' + "n" * 9000 + '</nav><article><p><span class="math">\\(a\\)</span> ' + "w" * 3000 +
+            ' <span class="math">\\(b\\)</span>' + "w" * 3000 + '<span class="math">\\(c\\)</span></p></article>')
+    matches = [match for match, _, _ in site._math_in_page(text)]
+    assert len(matches) == 3
+    assert site.first_screen_formulas(text, matches) == 2
+
+
+def test_widget_scripts_are_deferred_with_the_fix_between_them():
+    from sphinx.builders.html._assets import _JavaScript
+
+    scripts = [_JavaScript("_static/doctools.js"), _JavaScript("requirejs/require.js", priority=490),
+               _JavaScript("html-manager/embed-amd.js", priority=490)]
+    context = {"script_files": scripts}
+    site._fix_widget_pages(SimpleNamespace(), "book/gradient_descent", "page.html", context, None)
+    files = [(str(s.filename), s.attributes.get("defer")) for s in context["script_files"]]
+    assert files == [("_static/doctools.js", None), ("requirejs/require.js", "defer"),
+                     (f"_static/{site.WIDGET_PAGE_FIXES}", "defer"), ("html-manager/embed-amd.js", "defer")]
+    assert (ROOT / "_ext" / "static" / site.WIDGET_PAGE_FIXES).exists()
+
+
+@pytest.mark.build
+def test_built_pages_defer_their_scripts_and_carry_their_tab_stops(built_site: Path):
+    """In every built chapter code that can scroll is a tab stop, the widget and search scripts are deferred,
+    and the theme script served is the patched one."""
+    import re
+
+    theme = (built_site / "_static" / site.THEME_SCRIPT).read_text(encoding="utf-8")
+    assert site.THEME_TAB_STOPS_PATCHED in theme and not site.THEME_TAB_STOPS.search(theme)
+    for page in toc_pages():
+        name = page.relative_to(ROOT).with_suffix(".html").as_posix()
+        text = (built_site / name).read_text(encoding="utf-8")
+        head = text.split("</head>", 1)[0]
+        for script in re.findall(r"<script[^>]*(?:require\.js|embed-amd\.js|searchindex\.js|searchtools\.js)[^>]*>", head):
+            assert 'defer="defer"' in script, f"{name} loads a script that blocks the page: {script}"
+        for body in re.findall(r"<pre>(.*?)</pre>", text, re.DOTALL):
+            longest = max(len(line) for line in html.unescape(re.sub(r"<[^>]+>", "", body)).split("\n"))
+            assert longest < site.PRE_SCROLL_CHARACTERS, f"{name}: a code block of {longest} columns is no tab stop"

@@ -44,18 +44,56 @@
     });
   }
 
-  // 2. A displayed formula wider than the screen (on a phone) scrolls sideways
-  // within itself; a keyboard can scroll it only if it can be focused. The
-  // others stay out of the tab order.
-  function focusableWhenScrolling() {
-    document.querySelectorAll('main mjx-container[display="true"], main div.math').forEach(function (box) {
-      var scrolls = box.scrollWidth > box.clientWidth + 1;
-      if (scrolls && !box.hasAttribute("tabindex")) { box.setAttribute("tabindex", "0"); }
-      if (!scrolls && box.getAttribute("tabindex") === "0") { box.removeAttribute("tabindex"); }
-    });
+  // 2. Scrollable blocks are tab stops, so a keyboard can scroll them. The theme's own loop
+  // (taken out of its script by _ext/nnmath_site.py) read the size of every block of the page at
+  // load, forcing a layout of the whole page. The build writes tabindex="0" on the code blocks
+  // and tables that can scroll on a narrow screen; here each block is checked once the browser
+  // has laid it out (a ResizeObserver reads sizes after layout, without forcing one), as the
+  // theme did: a tab stop if it scrolls, not one if it does not. A displayed formula wider than
+  // the screen (on a phone) scrolls sideways within itself; the others stay out of the tab order.
+  var THEME_SCROLLERS = "pre, .nboutput > .output_area, .cell_output > .output, .jp-RenderedHTMLCommon, " +
+    ".pst-scrollable-table-container";
+  var FORMULAS = 'main mjx-container[display="true"], main div.math';
+
+  function scrolls(box) {
+    return box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
   }
-  window.addEventListener("load", focusableWhenScrolling);
-  window.addEventListener("resize", focusableWhenScrolling);
+
+  var sized = new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) {
+      var box = entry.target;
+      if (box.matches(FORMULAS)) {
+        var wide = box.scrollWidth > box.clientWidth + 1;
+        if (wide && !box.hasAttribute("tabindex")) { box.setAttribute("tabindex", "0"); }
+        if (!wide && box.getAttribute("tabindex") === "0") { box.removeAttribute("tabindex"); }
+        return;
+      }
+      var stop = scrolls(box) ? 0 : -1;
+      if (box.tabIndex !== stop) { box.tabIndex = stop; }
+    });
+  });
+
+  function watch(root) {
+    if (root.matches && (root.matches(THEME_SCROLLERS) || root.matches(FORMULAS))) { sized.observe(root); }
+    if (root.querySelectorAll) {
+      root.querySelectorAll(THEME_SCROLLERS + ", " + FORMULAS).forEach(function (box) { sized.observe(box); });
+    }
+  }
+
+  function watchTabStops() {
+    var main = document.getElementById("main-content") || document.body;
+    watch(main);
+    // Widgets draw their output after load: their blocks are watched as they are added.
+    new MutationObserver(function (records) {
+      records.forEach(function (record) { record.addedNodes.forEach(watch); });
+    }).observe(main, {subtree: true, childList: true});
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", watchTabStops);
+  } else {
+    watchTabStops();
+  }
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
