@@ -539,57 +539,6 @@ def tab_stops(text: str) -> str:
     return text.replace(_TABLE_CONTAINER, '<div class="pst-scrollable-table-container" tabindex="0">')
 
 
-# The browser finds a web font only when it lays out text that uses it, then fetches it: the
-# math of the first screen would wait for that round trip. Each page preloads the MathJax fonts
-# of the formulas near its top (those within the first FIRST_SCREEN_CHARACTERS characters of
-# its article's text: a desktop screen shows about 2,500, a phone's about 800).
-FIRST_SCREEN_CHARACTERS = 4000
-_FONT_FACE = re.compile(r"@font-face\s*(?:/\*.*?\*/)?\s*\{\s*font-family:\s*(?P<family>[\w-]+);\s*"
-                        r'src:\s*url\("(?P<url>[^"]+)"\)\s*format\("(?P<format>\w+)"\)', re.DOTALL)
-_FAMILY_RULE = re.compile(r"^\.(?P<cls>[\w-]+)\s*\{\s*font-family:\s*(?P<families>[^;]+);", re.MULTILINE)
-_CLASSES = re.compile(r'class="([^"]*)"')
-
-
-def math_fonts(css: str) -> tuple[dict[str, tuple[str, str]], dict[str, list[str]]]:
-    """From MathJax's stylesheet: each font family's (file, format), and the families of each class."""
-    faces = {m["family"]: (m["url"], m["format"]) for m in _FONT_FACE.finditer(css)}
-    classes = {m["cls"]: [f.strip() for f in m["families"].split(",")] for m in _FAMILY_RULE.finditer(css)}
-    return faces, {cls: [f for f in families if f in faces] for cls, families in classes.items()}
-
-
-def formula_fonts(formula_html: str, classes: dict[str, list[str]]) -> set[str]:
-    """The font families a typeset formula's characters use (by its elements' classes)."""
-    used = set()
-    for names in _CLASSES.findall(formula_html):
-        for name in names.split():
-            used.update(classes.get(name, ()))
-    return used
-
-
-def font_preloads(families: set[str], faces: dict[str, tuple[str, str]], static_prefix: str) -> str:
-    """``<link rel="preload">`` elements for these font families (sorted), served from ``static_prefix``."""
-    return "".join(
-        f'<link rel="preload" href="{static_prefix}{faces[family][0]}" as="font" type="font/{faces[family][1]}" '
-        'crossorigin="anonymous" />\n' for family in sorted(families))
-
-
-def first_screen_formulas(text: str, matches: list[re.Match], limit: int = FIRST_SCREEN_CHARACTERS) -> int:
-    """How many of the page's formulas (``matches``, in order) begin within ``limit`` characters of its article's text."""
-    start = text.find("<article")
-    if start < 0:
-        return 0
-    seen, last, count = 0, start, 0
-    for match in matches:
-        if match.start() < start:
-            continue
-        seen += len(_TAGS.sub("", text[last : match.start()]))
-        if seen > limit:
-            break
-        count += 1
-        last = match.start()
-    return count
-
-
 def fix_page(text: str) -> str:
     """The page with every fix of :data:`PAGE_FIXES` applied."""
     for _, pattern, replacement in PAGE_FIXES:
@@ -616,8 +565,6 @@ def _typeset_site(app: Sphinx, exception: Exception | None) -> None:
             last = match.end()
         pieces.append(text[last:])
         new = tab_stops(fix_page("".join(pieces)))
-        # The fonts of the formulas near the top (font_preloads) are not preloaded yet: a page opened
-        # from disk (file://, and the PDF's print) refuses a crossorigin preload, with console errors.
         if new != text:
             page.write_text(new, encoding="utf-8")
     static = outdir / "_static"

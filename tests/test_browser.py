@@ -242,33 +242,6 @@ PHONE_ROWS = """() => Array.from(document.querySelectorAll('main .widget-slider'
             handle: [box(handle).width, box(handle).height]};
 })"""
 
-# The MathJax fonts that the formulas of the first screen use, and whether the page preloads each
-# (a <link rel=preload as=font> for the file of its @font-face rule).
-FIRST_SCREEN_FONTS = """() => {
-  const unquote = name => name.trim().replace(/^["']|["']$/g, '');
-  const faces = {};
-  for (const sheet of document.styleSheets) {
-    for (const rule of sheet.cssRules) {
-      if (!(rule instanceof CSSFontFaceRule)) { continue; }
-      const url = rule.style.getPropertyValue('src').match(/url\\("?([^")]+)"?\\)/);
-      if (url) { faces[unquote(rule.style.getPropertyValue('font-family'))] = new URL(url[1], sheet.href || document.baseURI).href; }
-    }
-  }
-  const preloaded = Array.from(document.querySelectorAll('link[rel=preload][as=font]')).map(link => link.href);
-  const used = new Set();
-  for (const box of document.querySelectorAll('main mjx-container')) {
-    const r = box.getBoundingClientRect();
-    if (!(r.height > 0 && r.bottom > 0 && r.top < innerHeight)) { continue; }
-    for (const c of box.querySelectorAll('mjx-c')) {
-      for (const name of getComputedStyle(c).fontFamily.split(',')) {
-        if (unquote(name).startsWith('MJX')) { used.add(unquote(name)); }
-      }
-    }
-  }
-  return {used: Array.from(used).sort(), missing: Array.from(used).filter(f => !preloaded.includes(faces[f])).sort(),
-          preloaded: preloaded.map(href => href.split('/').pop())};
-}"""
-
 # The blocks the theme made tab stops when they scroll (its selectors), each that scrolls as
 # [what, tabIndex]: measured here (a forced layout), wherever the block is on the page.
 SCROLLING_BLOCKS = """() => Array.from(document.querySelectorAll(
@@ -476,7 +449,6 @@ def _take_tour(browser, site_url: str, built_site: Path, page: Path) -> Tour:
     if visit is not None:
         try:
             p = visit.page
-            tour.step("read the first screen's fonts", lambda: p.evaluate(FIRST_SCREEN_FONTS))
             tour.step("take a screenshot in light mode", lambda: p.screenshot(path=str(ARTIFACTS / f"{page.stem}-light.png")))
             tour.step("look for raw math", lambda: (p.evaluate(RAW_MATH_CHECK),
                                                     p.evaluate("() => document.querySelectorAll('main mjx-container').length")))

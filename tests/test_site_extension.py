@@ -407,50 +407,6 @@ def test_code_blocks_that_can_scroll_and_tables_are_tab_stops_in_the_page():
     assert "<pre><span></span>x = 1" in text
 
 
-MATH_CSS = """@font-face /* 0 */ {
-  font-family: MJXZERO;
-  src: url("mathjax/fonts/MathJax_Zero.woff") format("woff");
-}
-
-@font-face /* 1 */ {
-  font-family: MJXTEX;
-  src: url("mathjax/fonts/MathJax_Main-Regular.woff") format("woff");
-}
-
-@font-face /* 2 */ {
-  font-family: MJXTEX-I;
-  src: url("mathjax/fonts/MathJax_Math-Italic.woff") format("woff");
-}
-
-.MJX-TEX {
-  font-family: MJXZERO, MJXTEX;
-}
-
-.TEX-I {
-  font-family: MJXZERO, MJXTEX-I;
-}
-"""
-
-
-def test_the_fonts_of_the_formulas_near_the_top_are_preloaded():
-    faces, classes = site.math_fonts(MATH_CSS)
-    assert faces["MJXTEX-I"] == ("mathjax/fonts/MathJax_Math-Italic.woff", "woff")
-    formula = '<mjx-math class="MJX-TEX"><mjx-mi class="mjx-i"><mjx-c class="mjx-c1D465 TEX-I"></mjx-c></mjx-mi></mjx-math>'
-    families = site.formula_fonts(formula, classes)
-    assert families == {"MJXZERO", "MJXTEX", "MJXTEX-I"}
-    links = site.font_preloads(families, faces, "../_static/")
-    assert links.count('rel="preload"') == 3 and 'as="font"' in links and 'crossorigin="anonymous"' in links
-    assert 'href="../_static/mathjax/fonts/MathJax_Math-Italic.woff"' in links and 'type="font/woff"' in links
-
-
-def test_only_the_formulas_near_the_top_of_the_article_count_for_the_preloads():
-    text = ('<nav>' + "n" * 9000 + '</nav><article><p><span class="math">\\(a\\)</span> ' + "w" * 3000 +
-            ' <span class="math">\\(b\\)</span>' + "w" * 3000 + '<span class="math">\\(c\\)</span></p></article>')
-    matches = [match for match, _, _ in site._math_in_page(text)]
-    assert len(matches) == 3
-    assert site.first_screen_formulas(text, matches) == 2
-
-
 def test_widget_scripts_are_deferred_with_the_fix_between_them():
     from sphinx.builders.html._assets import _JavaScript
 
