@@ -7,8 +7,10 @@ import matplotlib
 matplotlib.use("Agg")
 
 
-# pyproject.toml's default marker expression: a bare `pytest` runs the unit tests and doctests only.
-UNIT_TESTS = "not pages and not build"
+def _default_markers(config: pytest.Config) -> str | None:
+    """The marker expression of pyproject.toml's addopts (the unit tests and doctests only), or None."""
+    addopts = config.getini("addopts")
+    return next((value for flag, value in zip(addopts, addopts[1:]) if flag == "-m"), None)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -20,7 +22,7 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
     run in one process, where tests/conftest.py starts the strict build once, in the background.
     """
     unit_run = (config.args_source == pytest.Config.ArgsSource.TESTPATHS
-                and config.option.markexpr == UNIT_TESTS
+                and config.option.markexpr == _default_markers(config)
                 and getattr(config.option, "numprocesses", 0) is None
                 and not hasattr(config, "workerinput"))
     if unit_run and config.pluginmanager.hasplugin("xdist"):

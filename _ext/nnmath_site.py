@@ -196,6 +196,7 @@ def _citations(app: Sphinx) -> dict[str, tuple[str, str]]:
     import codecs
 
     import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+    from portable_markdown import _authors
     from pybtex.database import parse_file
 
     found = {}
@@ -204,8 +205,6 @@ def _citations(app: Sphinx) -> dict[str, tuple[str, str]]:
             people = entry.persons.get("author") or entry.persons.get("editor") or []
             names = [codecs.decode(" ".join(person.last_names), "ulatex").replace("{", "").replace("}", "")
                      for person in people]
-            from portable_markdown import _authors
-
             authors = _authors(names) if names else entry.fields.get("title", key)
             found[key] = (authors, entry.fields.get("year", "n.d."))
     return found
