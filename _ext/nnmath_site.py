@@ -538,6 +538,66 @@ def tab_stops(text: str) -> str:
     return text.replace(_TABLE_CONTAINER, '<div class="pst-scrollable-table-container" tabindex="0">')
 
 
+# --- The math fonts, fetched with the page ------------------------------------------------------
+# The browser asks for a web font only when its layout first meets a character drawn in it, and on
+# a long chapter that layout waits for much of the page to be parsed: on a CPU slowed 4x the fonts
+# arrived after the first paint, and the main thread, busy laying out the rest of the page, drew
+# the formulas with them only seconds later. Each page therefore asks for the MathJax fonts its
+# formulas use from the start of its head, as preloads. A page opened from disk (file://, as
+# `make pdf` does) refuses a font preload with a console error; there the fonts load as before.
+_FONT_FACE = re.compile(r'@font-face[^{]*\{\s*font-family: (?P<family>[\w-]+);\s*src: url\("(?P<url>[^"]+)"\)')
+_FONT_CLASS = re.compile(r"^\.(?P<name>[\w-]+) \{\s*font-family: (?P<families>[^;]+);", re.MULTILINE)
+_MATH_CLASSES = re.compile(r'<mjx-[\w-]+[^>]*? class="(?P<classes>[^"]+)"')
+FONT_PRELOADS_MARK = "/* nnmath_site: math font preloads */"
+
+
+def math_fonts(page: str, css: str) -> list[str]:
+    r"""The font files (URLs as MathJax's stylesheet writes them) of every font family the page's formulas use.
+
+    A family is used when an element of a formula has a class whose rule in the stylesheet names it.
+
+    >>> css = ('.MJX-TEX {\n  font-family: MJXZERO, MJXTEX;\n}\n.TEX-I {\n  font-family: MJXZERO, MJXTEX-I;\n}\n'
+    ...        '.TEX-B {\n  font-family: MJXZERO, MJXTEX-B;\n}\n'
+    ...        '@font-face /* 0 */ {\n  font-family: MJXZERO;\n  src: url("f/Zero.woff") format("woff");\n}\n'
+    ...        '@font-face /* 1 */ {\n  font-family: MJXTEX;\n  src: url("f/Main.woff") format("woff");\n}\n'
+    ...        '@font-face /* 2 */ {\n  font-family: MJXTEX-I;\n  src: url("f/Italic.woff") format("woff");\n}\n'
+    ...        '@font-face /* 3 */ {\n  font-family: MJXTEX-B;\n  src: url("f/Bold.woff") format("woff");\n}\n')
+    >>> math_fonts('<mjx-math class="MJX-TEX"><mjx-mi class="mjx-i"><mjx-c class="mjx-c1D465 TEX-I">', css)
+    ['f/Zero.woff', 'f/Main.woff', 'f/Italic.woff']
+    >>> math_fonts('<p>No formula.</p>', css)
+    []
+    """
+    files = {match["family"]: match["url"] for match in _FONT_FACE.finditer(css)}
+    families_of = {match["name"]: [f.strip() for f in match["families"].split(",")]
+                   for match in _FONT_CLASS.finditer(css)}
+    used = {name for match in _MATH_CLASSES.finditer(page) for name in match["classes"].split()}
+    families = {family for name in used & families_of.keys() for family in families_of[name]}
+    return [url for family, url in files.items() if family in families]
+
+
+def preload_math_fonts(page: str, fonts: list[str], static: str) -> str:
+    r"""The page with a script at the start of its head that preloads ``fonts`` (relative to ``static``) over http(s).
+
+    >>> preload_math_fonts('<head>\n<meta charset="utf-8" />\n<title>', ['f/Zero.woff'], '../_static/')[:80]
+    '<head>\n<meta charset="utf-8" />\n<script>/* nnmath_site: math font preloads */ if'
+    >>> preload_math_fonts('<head><meta charset="utf-8" /></head>', [], '../_static/')
+    '<head><meta charset="utf-8" /></head>'
+    """
+    if not fonts or FONT_PRELOADS_MARK in page:
+        return page
+    hrefs = json.dumps([static + font for font in fonts])
+    script = (f"<script>{FONT_PRELOADS_MARK} if (/^https?:$/.test(location.protocol)) {{ for (const href of {hrefs}) {{ "
+              'const link = document.createElement("link"); link.rel = "preload"; link.as = "font"; '
+              'link.type = "font/woff"; link.crossOrigin = "anonymous"; link.href = href; '
+              "document.head.appendChild(link); } }</script>")
+    charset = '<meta charset="utf-8" />'
+    at = page.find(charset)
+    if at < 0:
+        raise RuntimeError('a built page has no <meta charset="utf-8" /> to put its math font preloads after')
+    at += len(charset)
+    return page[:at] + "\n" + script + page[at:]
+
+
 def fix_page(text: str) -> str:
     """The page with every fix of :data:`PAGE_FIXES` applied."""
     for _, pattern, replacement in PAGE_FIXES:
@@ -564,6 +624,8 @@ def _typeset_site(app: Sphinx, exception: Exception | None) -> None:
             last = match.end()
         pieces.append(text[last:])
         new = tab_stops(fix_page("".join(pieces)))
+        static = Path(os.path.relpath(outdir / "_static", page.parent)).as_posix() + "/"
+        new = preload_math_fonts(new, math_fonts(new, css), static)
         if new != text:
             page.write_text(new, encoding="utf-8")
     static = outdir / "_static"

@@ -74,8 +74,15 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        # A visit ends once its math is measured; Chromium then drops the fonts it is still fetching.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
@@ -88,15 +95,23 @@ def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 # (or, on a short page, the first frame after the page is parsed); the formulas in view then are
 # the first screen's. They are on screen in that frame if every MathJax font family their
 # characters use (getComputedStyle, read once) was loaded before it, else in the first frame
-# after the last of those fonts loaded. No page counts as ready before its first contentful
+# after the last of those fonts loaded. A font counts as loaded from the first moment a script
+# sees its face's status read "loaded" (checked as the parser adds nodes, and every 20 ms while
+# waiting): never earlier than the browser could use it. (The document.fonts events and the
+# faces' loaded promises are no measure of that: Chromium holds them back until the page's load
+# event, seconds after the glyphs are drawn.) No page counts as ready before its first contentful
 # paint. Times are from navigation start; window.__mathReady holds
 # [seconds, formulas in the first screen, first contentful paint in seconds, families used].
 MATH_READY = """(() => {
   const unquote = name => name.trim().replace(/^["']|["']$/g, '');
-  const fontLoaded = new Map();  // family -> when its face finished loading
-  document.fonts.addEventListener('loadingdone', event => {
-    for (const face of event.fontfaces) { fontLoaded.set(unquote(face.family), performance.now()); }
-  });
+  const fontLoaded = new Map();  // family -> when its face was first seen loaded
+  const seeFonts = () => {
+    for (const face of document.fonts) {
+      if (face.status === 'loaded' && !fontLoaded.has(unquote(face.family))) {
+        fontLoaded.set(unquote(face.family), performance.now());
+      }
+    }
+  };
   const inView = new Map();
   let checked = false;
   const finish = (when, shown, families) => {
@@ -121,10 +136,11 @@ MATH_READY = """(() => {
     }
     const waiting = () => Array.from(families).filter(family => !fontLoaded.has(family));
     const loadedBy = () => Math.max(0, ...Array.from(families).map(family => fontLoaded.get(family)));
+    seeFonts();
     if (waiting().length === 0 && loadedBy() <= frameTime) { finish(frameTime, shown, families); return; }
     const afterFonts = () => {
-      if (waiting().length) { return; }
-      document.fonts.removeEventListener('loadingdone', afterFonts);
+      seeFonts();
+      if (waiting().length) { setTimeout(afterFonts, 20); return; }
       // The next frame lays the formulas out again with their fonts; a message posted from its
       // animation-frame callback is handled after its paint.
       requestAnimationFrame(() => {
@@ -133,10 +149,10 @@ MATH_READY = """(() => {
         channel.port2.postMessage(null);
       });
     };
-    document.fonts.addEventListener('loadingdone', afterFonts);
     afterFonts();
   };
   const intersections = new IntersectionObserver(entries => {
+    seeFonts();
     let below = null;
     for (const entry of entries) {
       if (entry.target.localName === 'mjx-container') { inView.set(entry.target, entry.isIntersecting); }
@@ -145,6 +161,7 @@ MATH_READY = """(() => {
     if (below !== null && !checked) { check(below); }
   });
   new MutationObserver(records => {
+    seeFonts();
     for (const record of records) {
       for (const node of record.addedNodes) {
         if (node.nodeType !== 1) { continue; }

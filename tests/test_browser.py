@@ -249,6 +249,38 @@ SCROLLING_BLOCKS = """() => Array.from(document.querySelectorAll(
   .filter(box => box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1)
   .map(box => [box.localName + ' ' + box.textContent.trim().slice(0, 40), box.tabIndex])"""
 
+# The MathJax fonts the first screen's formulas are drawn in, and how the page fetched each MathJax
+# font: [families of the first screen, {font family: its file}, [[file, initiator], ...]]. A
+# character of a stretchy delimiter is drawn from the first font of a fallback list that has it
+# (the browser walks that list per character), so those characters are left out.
+MATH_FONTS = r"""() => {
+  const unquote = name => name.trim().replace(/^["']|["']$/g, '');
+  const families = new Set();
+  for (const box of document.querySelectorAll('main mjx-container')) {
+    if (box.getBoundingClientRect().top >= innerHeight) { continue; }
+    for (const c of box.querySelectorAll('mjx-c')) {
+      if (c.closest('mjx-stretchy-v, mjx-stretchy-h')) { continue; }
+      for (const name of getComputedStyle(c).fontFamily.split(',')) {
+        if (unquote(name).startsWith('MJX')) { families.add(unquote(name)); }
+      }
+    }
+  }
+  const files = {};
+  for (const sheet of document.styleSheets) {
+    let rules = [];
+    try { rules = sheet.cssRules; } catch (error) { continue; }
+    for (const rule of rules) {
+      if (rule instanceof CSSFontFaceRule) {
+        const url = /url\("?([^")]+)"?\)/.exec(rule.style.getPropertyValue('src'));
+        if (url) { files[unquote(rule.style.getPropertyValue('font-family'))] = new URL(url[1], sheet.href || location.href).pathname; }
+      }
+    }
+  }
+  const fetched = performance.getEntriesByType('resource').filter(r => /[.]woff2?$/.test(new URL(r.name).pathname))
+    .map(r => [new URL(r.name).pathname, r.initiatorType]);
+  return [Array.from(families).sort(), files, fetched];
+}"""
+
 # The page has settled after a change of colour mode: no CSS transition is still running.
 NO_TRANSITION = "() => document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')"
 
@@ -454,6 +486,7 @@ def _take_tour(browser, site_url: str, built_site: Path, page: Path) -> Tour:
                                                     p.evaluate("() => document.querySelectorAll('main mjx-container').length")))
             tour.step("read the images' alt text", lambda: p.evaluate(
                 "() => Array.from(document.querySelectorAll('main img')).map(i => [i.getAttribute('src'), i.getAttribute('alt')])"))
+            tour.step("read the math fonts", lambda: p.evaluate(MATH_FONTS))
             tour.step("list the scripts", lambda: ([urlparse(u).path for u in visit.requests],
                                                    p.evaluate("() => typeof window.MathJax")))
             tour.step("open the page in light mode", lambda: p.evaluate("() => document.documentElement.dataset.theme"))
@@ -841,3 +874,19 @@ def test_scrollable_blocks_are_tab_stops_without_the_theme_loop(tours, page: Pat
     blocks = tours(page)["read the tab stops at 390 px"]
     unreachable = [what for what, index in blocks if index != 0]
     assert unreachable == [], f"{page.name}: scrollable blocks that are no tab stop: {unreachable[:5]}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
+def test_the_first_screen_math_fonts_are_preloaded_and_fetched_once(tours, page: Path) -> None:
+    """Every MathJax font the first screen's formulas are drawn in was asked for by the page's preload
+    script (so it comes with the page, not after the layout that first meets it), and no font was
+    fetched twice (a preload that does not match the style sheet's request is fetched again)."""
+    families, files, fetched = tours(page)["read the math fonts"]
+    preloaded = {path for path, initiator in fetched if initiator == "link"}
+    missing = [family for family in families if family not in files]
+    assert not missing, f"{page.name}: no @font-face for {missing}"
+    late = [files[family] for family in families if files[family] not in preloaded]
+    assert not late, f"{page.name}: the first screen's math waits for fonts that were not preloaded: {late}"
+    paths = [path for path, _ in fetched]
+    twice = sorted({path for path in paths if paths.count(path) > 1})
+    assert not twice, f"{page.name}: fonts fetched twice: {twice}"

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html
 import importlib.util
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -358,7 +360,7 @@ def test_a_built_page_gets_typeset_math_and_the_fixes(tmp_path):
     outdir = tmp_path / "html"
     (outdir / "book").mkdir(parents=True)
     page = outdir / "book" / "neuron.html"
-    page.write_text('<html><head><script defer src="../_static/scripts/fontawesome.js?digest=1"></script></head>'
+    page.write_text('<html><head><meta charset="utf-8" /><script defer src="../_static/scripts/fontawesome.js?digest=1"></script></head>'
                     '<body><p>Inline <span class="math notranslate nohighlight">\\(a &lt; b\\)</span>.</p>\n'
                     '<div class="math notranslate nohighlight" id="equation-x">\n<span class="eqno">(1)</span>'
                     '\\[z = w x + b\\]</div></body></html>')
@@ -370,6 +372,19 @@ def test_a_built_page_gets_typeset_math_and_the_fixes(tmp_path):
     assert text.count("<mjx-container") == 2 and '<span class="eqno">(1)</span><mjx-container' in text
     assert '<div class="math notranslate nohighlight" id="equation-x">' in text
     assert "mjx-container" in (outdir / "_static" / site.MATH_STYLESHEET).read_text()
+    # The fonts of those formulas are preloaded from the start of the head, over http(s) only.
+    preloads = re.search(r"<script>/\* nnmath_site: math font preloads \*/(.*?)</script>", text).group(1)
+    hrefs = json.loads(re.search(r"for \(const href of (\[.*?\])\)", preloads).group(1))
+    assert {href.rsplit("/", 1)[1] for href in hrefs} == {"MathJax_Zero.woff", "MathJax_Main-Regular.woff",
+                                                           "MathJax_Math-Italic.woff"}
+    assert all(href.startswith(f"../_static/{site.MATH_FONTS}/") for href in hrefs)
+    assert "/^https?:$/.test(location.protocol)" in preloads
+
+
+def test_a_page_without_math_preloads_no_font():
+    page = '<html><head><meta charset="utf-8" /></head><body><p>Words.</p></body></html>'
+    assert site.preload_math_fonts(page, site.math_fonts(page, ".MJX-TEX {\n  font-family: MJXZERO, MJXTEX;\n}"),
+                                   "_static/") == page
 
 
 # --- Speed (issue 19): what the first screen needs, written at build time ------------------------
@@ -418,6 +433,27 @@ def test_widget_scripts_are_deferred_with_the_fix_between_them():
     assert files == [("_static/doctools.js", None), ("requirejs/require.js", "defer"),
                      (f"_static/{site.WIDGET_PAGE_FIXES}", "defer"), ("html-manager/embed-amd.js", "defer")]
     assert (ROOT / "_ext" / "static" / site.WIDGET_PAGE_FIXES).exists()
+
+
+@pytest.mark.build
+def test_built_pages_preload_the_fonts_of_their_math(built_site: Path):
+    """Each chapter with formulas preloads exactly the MathJax fonts its formulas' classes name, each a
+    file of the built site."""
+    css = (built_site / "_static" / site.MATH_STYLESHEET).read_text(encoding="utf-8")
+    for page in toc_pages():
+        path = built_site / page.relative_to(ROOT).with_suffix(".html")
+        text = path.read_text(encoding="utf-8")
+        fonts = site.math_fonts(text, css)
+        if "<mjx-container" not in text:
+            assert not fonts and site.FONT_PRELOADS_MARK not in text, f"{path.name} preloads fonts without math"
+            continue
+        assert len(fonts) >= 2, f"{path.name}: its formulas use {fonts}"
+        found = re.search(r"for \(const href of (\[.*?\])\)", text.split("</head>", 1)[0])
+        assert found, f"{path.name} has formulas but no font preloads in its head"
+        hrefs = json.loads(found.group(1))
+        assert [href.split("_static/", 1)[1] for href in hrefs] == fonts, path.name
+        for href in hrefs:
+            assert (path.parent / href).resolve().is_file(), f"{path.name} preloads a missing font: {href}"
 
 
 @pytest.mark.build
