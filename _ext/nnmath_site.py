@@ -30,6 +30,8 @@
   shared stylesheet (``_static/nnmath-math.css``). Readers download MathJax's
   fonts but no TeX parser, the formulas appear with the page, and they are
   not tab stops (there is no MathJax menu). A TeX error fails the build.
+  Each page preloads the fonts its formulas use (:func:`math_fonts`) from the
+  start of its head, when it is served over http(s).
 - The theme's Font Awesome script (1.5 MB, which swaps every icon for an SVG)
   is left out; the theme's style sheet draws the same icons with its Font
   Awesome web font.
@@ -410,10 +412,39 @@ def formula_source(element_html: str) -> str:
 
 
 def _math_in_page(text: str) -> list[tuple[re.Match, str, bool]]:
+    """The formulas of a page still written as TeX (not those an earlier build typeset)."""
     found = []
     for match in _MATH_ELEMENT.finditer(text):
+        if match["tex"].lstrip().startswith("<mjx-container"):
+            continue
         found.append((match, formula_source(match["tex"]), match["tag"] == "div"))
     return found
+
+
+# An incremental build (`jupyter-book build .` without --all, or `make pdf` again) writes only
+# the pages that changed; the others are still typeset from the last build, and their formulas
+# are no longer TeX. MathJax's stylesheet has a rule only for each character the typeset formulas
+# use, so the formulas of every page are kept in the build's doctree folder, and the stylesheet
+# is written for all of them.
+TYPESET_RECORD = "nnmath-typeset-formulas.json"
+
+
+def _formulas_of_the_site(outdir: Path, doctreedir: Path, pages: dict[Path, str],
+                          found: dict[Path, list]) -> list[tuple[str, bool]]:
+    """Every formula of the built site, those typeset by earlier builds included; updates the record."""
+    record_path = doctreedir / TYPESET_RECORD
+    record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {}
+    for page, text in pages.items():
+        name = page.relative_to(outdir).as_posix()
+        if found[page] or "<mjx-container" not in text:
+            record[name] = [[tex, display] for _, tex, display in found[page]]
+        elif name not in record:
+            raise RuntimeError(f"{name} was typeset by an earlier build whose formulas are not recorded in "
+                               f"{record_path}: build again with --all (or remove {outdir})")
+    record = {name: formulas for name, formulas in record.items() if (outdir / name).exists()}
+    doctreedir.mkdir(parents=True, exist_ok=True)
+    record_path.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+    return sorted({(tex, bool(display)) for formulas in record.values() for tex, display in formulas})
 
 
 def typeset_formulas(formulas: list[tuple[str, bool]], mathjax: Path, font_url: str) -> tuple[list[str], str]:
@@ -612,7 +643,7 @@ def _typeset_site(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     pages = {page: page.read_text(encoding="utf-8") for page in _built_pages(outdir)}
     found = {page: _math_in_page(text) for page, text in pages.items()}
-    formulas = sorted({(tex, display) for matches in found.values() for _, tex, display in matches})
+    formulas = _formulas_of_the_site(outdir, Path(app.doctreedir), pages, found)
     mathjax = Path(app.confdir) / app.config.nnmath_mathjax_node
     rendered, css = typeset_formulas(formulas, mathjax, MATH_FONTS) if formulas else ([], "")
     output = dict(zip(formulas, rendered))

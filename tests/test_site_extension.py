@@ -365,7 +365,8 @@ def test_a_built_page_gets_typeset_math_and_the_fixes(tmp_path):
                     '<div class="math notranslate nohighlight" id="equation-x">\n<span class="eqno">(1)</span>'
                     '\\[z = w x + b\\]</div></body></html>')
     app = SimpleNamespace(outdir=str(outdir), confdir=str(ROOT), builder=SimpleNamespace(format="html"),
-                          config=SimpleNamespace(nnmath_mathjax_node=str(MATHJAX_NODE)))
+                          config=SimpleNamespace(nnmath_mathjax_node=str(MATHJAX_NODE)),
+                          doctreedir=str(tmp_path / "doctrees"))
     site._typeset_site(app, None)
     text = page.read_text()
     assert "fontawesome" not in text and "\\(" not in text and "\\[" not in text
@@ -379,6 +380,34 @@ def test_a_built_page_gets_typeset_math_and_the_fixes(tmp_path):
                                                            "MathJax_Math-Italic.woff"}
     assert all(href.startswith(f"../_static/{site.MATH_FONTS}/") for href in hrefs)
     assert "/^https?:$/.test(location.protocol)" in preloads
+
+
+def test_an_incremental_build_leaves_typeset_pages_alone_and_styles_every_formula(tmp_path):
+    """A second build that writes only one new page types only that page's formulas; the page left from
+    the first build is not typeset again, and the stylesheet still draws its characters."""
+    _node_and_mathjax_or_skip()
+    outdir = tmp_path / "html"
+    (outdir / "book").mkdir(parents=True)
+    first, second = outdir / "book" / "first.html", outdir / "book" / "second.html"
+    first.write_text('<html><head><meta charset="utf-8" /></head><body><p><span class="math notranslate nohighlight">'
+                     '\\(\\sqrt{q}\\)</span></p></body></html>')
+    app = SimpleNamespace(outdir=str(outdir), confdir=str(ROOT), builder=SimpleNamespace(format="html"),
+                          config=SimpleNamespace(nnmath_mathjax_node=str(MATHJAX_NODE)),
+                          doctreedir=str(tmp_path / "doctrees"))
+    site._typeset_site(app, None)
+    typeset = first.read_text()
+    assert typeset.count("<mjx-container") == 1 and "\\sqrt" not in typeset
+    second.write_text('<html><head><meta charset="utf-8" /></head><body><p><span class="math notranslate nohighlight">'
+                      '\\(k\\)</span></p></body></html>')
+    site._typeset_site(app, None)
+    assert first.read_text() == typeset
+    assert second.read_text().count("<mjx-container") == 1
+    css = (outdir / "_static" / site.MATH_STYLESHEET).read_text()
+    assert "mjx-c.mjx-c221A" in css and "mjx-c.mjx-c1D45E.TEX-I" in css and "mjx-c.mjx-c1D458.TEX-I" in css
+    # Without the record of the first build, the page's formulas are unknown: the build stops.
+    (tmp_path / "doctrees" / site.TYPESET_RECORD).unlink()
+    with pytest.raises(RuntimeError, match="--all"):
+        site._typeset_site(app, None)
 
 
 def test_a_page_without_math_preloads_no_font():
