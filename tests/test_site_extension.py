@@ -355,6 +355,13 @@ def test_a_tex_error_stops_the_build_and_names_the_formula():
         site.typeset_formulas([("x + y", False), (r"x + \nosuchmacro", False)], MATHJAX_NODE, site.MATH_FONTS)
 
 
+def _typesetting_app(tmp_path: Path, outdir: Path) -> SimpleNamespace:
+    """What _typeset_site reads of a Sphinx application that built the html pages in ``outdir``."""
+    return SimpleNamespace(outdir=str(outdir), confdir=str(ROOT), builder=SimpleNamespace(format="html"),
+                           config=SimpleNamespace(nnmath_mathjax_node=str(MATHJAX_NODE)),
+                           doctreedir=str(tmp_path / "doctrees"))
+
+
 def test_a_built_page_gets_typeset_math_and_the_fixes(tmp_path):
     _node_and_mathjax_or_skip()
     outdir = tmp_path / "html"
@@ -364,9 +371,7 @@ def test_a_built_page_gets_typeset_math_and_the_fixes(tmp_path):
                     '<body><p>Inline <span class="math notranslate nohighlight">\\(a &lt; b\\)</span>.</p>\n'
                     '<div class="math notranslate nohighlight" id="equation-x">\n<span class="eqno">(1)</span>'
                     '\\[z = w x + b\\]</div></body></html>')
-    app = SimpleNamespace(outdir=str(outdir), confdir=str(ROOT), builder=SimpleNamespace(format="html"),
-                          config=SimpleNamespace(nnmath_mathjax_node=str(MATHJAX_NODE)),
-                          doctreedir=str(tmp_path / "doctrees"))
+    app = _typesetting_app(tmp_path, outdir)
     site._typeset_site(app, None)
     text = page.read_text()
     assert "fontawesome" not in text and "\\(" not in text and "\\[" not in text
@@ -391,9 +396,7 @@ def test_an_incremental_build_leaves_typeset_pages_alone_and_styles_every_formul
     first, second = outdir / "book" / "first.html", outdir / "book" / "second.html"
     first.write_text('<html><head><meta charset="utf-8" /></head><body><p><span class="math notranslate nohighlight">'
                      '\\(\\sqrt{q}\\)</span></p></body></html>')
-    app = SimpleNamespace(outdir=str(outdir), confdir=str(ROOT), builder=SimpleNamespace(format="html"),
-                          config=SimpleNamespace(nnmath_mathjax_node=str(MATHJAX_NODE)),
-                          doctreedir=str(tmp_path / "doctrees"))
+    app = _typesetting_app(tmp_path, outdir)
     site._typeset_site(app, None)
     typeset = first.read_text()
     assert typeset.count("<mjx-container") == 1 and "\\sqrt" not in typeset
