@@ -424,15 +424,14 @@ def _math_in_page(text: str) -> list[tuple[re.Match, str, bool]]:
 # An incremental build (`jupyter-book build .` without --all, or `make pdf` again) writes only
 # the pages that changed; the others are still typeset from the last build, and their formulas
 # are no longer TeX. MathJax's stylesheet has a rule only for each character the typeset formulas
-# use, so the formulas of every page are kept in the build's doctree folder, and the stylesheet
-# is written for all of them.
-TYPESET_RECORD = "nnmath-typeset-formulas.json"
+# use, so the formulas of every page are kept in the build's doctree folder (one record for each
+# builder: html and singlehtml share that folder), and the stylesheet is written for all of them.
+TYPESET_RECORD = "nnmath-typeset-formulas-{builder}.json"
 
 
-def _formulas_of_the_site(outdir: Path, doctreedir: Path, pages: dict[Path, str],
+def _formulas_of_the_site(outdir: Path, record_path: Path, pages: dict[Path, str],
                           found: dict[Path, list]) -> list[tuple[str, bool]]:
     """Every formula of the built site, those typeset by earlier builds included; updates the record."""
-    record_path = doctreedir / TYPESET_RECORD
     record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {}
     for page, text in pages.items():
         name = page.relative_to(outdir).as_posix()
@@ -442,7 +441,7 @@ def _formulas_of_the_site(outdir: Path, doctreedir: Path, pages: dict[Path, str]
             raise RuntimeError(f"{name} was typeset by an earlier build whose formulas are not recorded in "
                                f"{record_path}: build again with --all (or remove {outdir})")
     record = {name: formulas for name, formulas in record.items() if (outdir / name).exists()}
-    doctreedir.mkdir(parents=True, exist_ok=True)
+    record_path.parent.mkdir(parents=True, exist_ok=True)
     record_path.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
     return sorted({(tex, bool(display)) for formulas in record.values() for tex, display in formulas})
 
@@ -643,7 +642,8 @@ def _typeset_site(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     pages = {page: page.read_text(encoding="utf-8") for page in _built_pages(outdir)}
     found = {page: _math_in_page(text) for page, text in pages.items()}
-    formulas = _formulas_of_the_site(outdir, Path(app.doctreedir), pages, found)
+    record = Path(app.doctreedir) / TYPESET_RECORD.format(builder=app.builder.name)
+    formulas = _formulas_of_the_site(outdir, record, pages, found)
     mathjax = Path(app.confdir) / app.config.nnmath_mathjax_node
     rendered, css = typeset_formulas(formulas, mathjax, MATH_FONTS) if formulas else ([], "")
     output = dict(zip(formulas, rendered))

@@ -357,7 +357,7 @@ def test_a_tex_error_stops_the_build_and_names_the_formula():
 
 def _typesetting_app(tmp_path: Path, outdir: Path) -> SimpleNamespace:
     """What _typeset_site reads of a Sphinx application that built the html pages in ``outdir``."""
-    return SimpleNamespace(outdir=str(outdir), confdir=str(ROOT), builder=SimpleNamespace(format="html"),
+    return SimpleNamespace(outdir=str(outdir), confdir=str(ROOT), builder=SimpleNamespace(format="html", name="html"),
                            config=SimpleNamespace(nnmath_mathjax_node=str(MATHJAX_NODE)),
                            doctreedir=str(tmp_path / "doctrees"))
 
@@ -408,7 +408,7 @@ def test_an_incremental_build_leaves_typeset_pages_alone_and_styles_every_formul
     css = (outdir / "_static" / site.MATH_STYLESHEET).read_text()
     assert "mjx-c.mjx-c221A" in css and "mjx-c.mjx-c1D45E.TEX-I" in css and "mjx-c.mjx-c1D458.TEX-I" in css
     # Without the record of the first build, the page's formulas are unknown: the build stops.
-    (tmp_path / "doctrees" / site.TYPESET_RECORD).unlink()
+    (tmp_path / "doctrees" / site.TYPESET_RECORD.format(builder="html")).unlink()
     with pytest.raises(RuntimeError, match="--all"):
         site._typeset_site(app, None)
 
