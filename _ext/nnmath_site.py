@@ -411,14 +411,14 @@ def formula_source(element_html: str) -> str:
     return tex
 
 
+def _typeset_earlier(match: re.Match) -> bool:
+    return match["tex"].lstrip().startswith("<mjx-container")
+
+
 def _math_in_page(text: str) -> list[tuple[re.Match, str, bool]]:
     """The formulas of a page still written as TeX (not those an earlier build typeset)."""
-    found = []
-    for match in _MATH_ELEMENT.finditer(text):
-        if match["tex"].lstrip().startswith("<mjx-container"):
-            continue
-        found.append((match, formula_source(match["tex"]), match["tag"] == "div"))
-    return found
+    return [(match, formula_source(match["tex"]), match["tag"] == "div")
+            for match in _MATH_ELEMENT.finditer(text) if not _typeset_earlier(match)]
 
 
 # An incremental build (`jupyter-book build .` without --all, or `make pdf` again) writes only
@@ -432,17 +432,25 @@ TYPESET_RECORD = "nnmath-typeset-formulas-{builder}.json"
 def _formulas_of_the_site(outdir: Path, record_path: Path, pages: dict[Path, str],
                           found: dict[Path, list]) -> list[tuple[str, bool]]:
     """Every formula of the built site, those typeset by earlier builds included; updates the record."""
-    record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {}
+    advice = (f"remove {outdir} and build again (`--all` alone does not rewrite a page left there by a "
+              "chapter that no longer exists)")
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {}
+    except json.JSONDecodeError as error:
+        raise RuntimeError(f"the record of typeset formulas {record_path} is unreadable ({error}): {advice}") from None
     for page, text in pages.items():
         name = page.relative_to(outdir).as_posix()
-        if found[page] or "<mjx-container" not in text:
+        if not found[page] and any(_typeset_earlier(match) for match in _MATH_ELEMENT.finditer(text)):
+            if name not in record:
+                raise RuntimeError(f"{name} was typeset by an earlier build whose formulas are not recorded "
+                                   f"in {record_path}: {advice}")
+        else:
             record[name] = [[tex, display] for _, tex, display in found[page]]
-        elif name not in record:
-            raise RuntimeError(f"{name} was typeset by an earlier build whose formulas are not recorded in "
-                               f"{record_path}: build again with --all (or remove {outdir})")
     record = {name: formulas for name, formulas in record.items() if (outdir / name).exists()}
     record_path.parent.mkdir(parents=True, exist_ok=True)
-    record_path.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+    partial = record_path.with_suffix(".partial")
+    partial.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+    os.replace(partial, record_path)  # a build stopped while writing leaves the last whole record
     return sorted({(tex, bool(display)) for formulas in record.values() for tex, display in formulas})
 
 
@@ -579,12 +587,15 @@ _FONT_FACE = re.compile(r'@font-face[^{]*\{\s*font-family: (?P<family>[\w-]+);\s
 _FONT_CLASS = re.compile(r"^\.(?P<name>[\w-]+) \{\s*font-family: (?P<families>[^;]+);", re.MULTILINE)
 _MATH_CLASSES = re.compile(r'<mjx-[\w-]+[^>]*? class="(?P<classes>[^"]+)"')
 FONT_PRELOADS_MARK = "/* nnmath_site: math font preloads */"
+_CHARSET = re.compile(r"<meta charset=[^>]*>", re.IGNORECASE)
 
 
 def math_fonts(page: str, css: str) -> list[str]:
     r"""The font files (URLs as MathJax's stylesheet writes them) of every font family the page's formulas use.
 
     A family is used when an element of a formula has a class whose rule in the stylesheet names it.
+    The pieces of a stretchy delimiter are left out: the browser takes their font from a fallback
+    list, the first font in it that has the character, which only it knows.
 
     >>> css = ('.MJX-TEX {\n  font-family: MJXZERO, MJXTEX;\n}\n.TEX-I {\n  font-family: MJXZERO, MJXTEX-I;\n}\n'
     ...        '.TEX-B {\n  font-family: MJXZERO, MJXTEX-B;\n}\n'
@@ -613,19 +624,17 @@ def preload_math_fonts(page: str, fonts: list[str], static: str) -> str:
     >>> preload_math_fonts('<head><meta charset="utf-8" /></head>', [], '../_static/')
     '<head><meta charset="utf-8" /></head>'
     """
-    if not fonts or FONT_PRELOADS_MARK in page:
+    if not fonts or FONT_PRELOADS_MARK in page:  # a page an earlier build wrote keeps its preloads
         return page
     hrefs = json.dumps([static + font for font in fonts])
     script = (f"<script>{FONT_PRELOADS_MARK} if (/^https?:$/.test(location.protocol)) {{ for (const href of {hrefs}) {{ "
               'const link = document.createElement("link"); link.rel = "preload"; link.as = "font"; '
-              'link.type = "font/woff"; link.crossOrigin = "anonymous"; link.href = href; '
+              'link.crossOrigin = "anonymous"; link.href = href; '
               "document.head.appendChild(link); } }</script>")
-    charset = '<meta charset="utf-8" />'
-    at = page.find(charset)
-    if at < 0:
-        raise RuntimeError('a built page has no <meta charset="utf-8" /> to put its math font preloads after')
-    at += len(charset)
-    return page[:at] + "\n" + script + page[at:]
+    charset = _CHARSET.search(page)
+    if charset is None:
+        raise RuntimeError("the page has no <meta charset> to put its math font preloads after")
+    return page[:charset.end()] + "\n" + script + page[charset.end():]
 
 
 def fix_page(text: str) -> str:
@@ -656,7 +665,10 @@ def _typeset_site(app: Sphinx, exception: Exception | None) -> None:
         pieces.append(text[last:])
         new = tab_stops(fix_page("".join(pieces)))
         static = Path(os.path.relpath(outdir / "_static", page.parent)).as_posix() + "/"
-        new = preload_math_fonts(new, math_fonts(new, css), static)
+        try:
+            new = preload_math_fonts(new, math_fonts(new, css), static)
+        except RuntimeError as error:
+            raise RuntimeError(f"{page.relative_to(outdir)}: {error}") from None
         if new != text:
             page.write_text(new, encoding="utf-8")
     static = outdir / "_static"

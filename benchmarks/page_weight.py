@@ -126,11 +126,17 @@ MATH_READY = """(() => {
   const check = (frameTime) => {
     checked = true;
     const shown = Array.from(inView).filter(([, visible]) => visible).map(([box]) => box);
+    // A stretchy delimiter's pieces name a fallback list of fonts; the browser loads only those it
+    // needs for their characters, and has asked for them once the frame is laid out.
+    const requested = family => Array.from(document.fonts).some(face => unquote(face.family) === family &&
+                                                                   face.status !== 'unloaded');
     const families = new Set();
     for (const box of shown) {
       for (const c of box.querySelectorAll('mjx-c')) {
+        const fallback = c.closest('mjx-stretchy-v, mjx-stretchy-h') !== null;
         for (const name of getComputedStyle(c).fontFamily.split(',')) {
-          if (unquote(name).startsWith('MJX')) { families.add(unquote(name)); }
+          const family = unquote(name);
+          if (family.startsWith('MJX') && (!fallback || requested(family))) { families.add(family); }
         }
       }
     }

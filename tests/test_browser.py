@@ -878,9 +878,10 @@ def test_scrollable_blocks_are_tab_stops_without_the_theme_loop(tours, page: Pat
 
 @pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
 def test_the_first_screen_math_fonts_are_preloaded_and_fetched_once(tours, page: Path) -> None:
-    """Every MathJax font the first screen's formulas are drawn in was asked for by the page's preload
-    script (so it comes with the page, not after the layout that first meets it), and no font was
-    fetched twice (a preload that does not match the style sheet's request is fetched again)."""
+    """Every MathJax font the first screen's formulas are drawn in (the pieces of stretchy delimiters
+    excepted, whose font the browser picks per character from a fallback list) was asked for by the
+    page's preload script, so it comes with the page, not after the layout that first meets it; and no
+    font was fetched twice (a preload that does not match the style sheet's request is fetched again)."""
     families, files, fetched = tours(page)["read the math fonts"]
     preloaded = {path for path, initiator in fetched if initiator == "link"}
     missing = [family for family in families if family not in files]

@@ -413,6 +413,37 @@ def test_an_incremental_build_leaves_typeset_pages_alone_and_styles_every_formul
         site._typeset_site(app, None)
 
 
+def test_the_preloads_are_written_once_after_any_charset_and_a_page_without_one_stops_the_build():
+    page = '<html><head><META CHARSET="UTF-8"><title>t</title></head></html>'
+    once = site.preload_math_fonts(page, ["f/Zero.woff"], "_static/")
+    assert once.startswith('<html><head><META CHARSET="UTF-8">\n<script>') and '"_static/f/Zero.woff"' in once
+    assert site.preload_math_fonts(once, ["f/Zero.woff", "f/Main.woff"], "_static/") == once
+    with pytest.raises(RuntimeError, match="no <meta charset>"):
+        site.preload_math_fonts("<html><head><title>t</title></head></html>", ["f/Zero.woff"], "_static/")
+
+
+def test_the_record_of_typeset_formulas_forgets_removed_pages_and_is_kept_per_builder(tmp_path):
+    outdir = tmp_path / "html"
+    outdir.mkdir()
+    kept, removed = outdir / "kept.html", outdir / "removed.html"
+    for page in (kept, removed):
+        page.write_text("<p></p>")
+    html_record, single_record = tmp_path / "html.json", tmp_path / "singlehtml.json"
+    assert site._formulas_of_the_site(outdir, html_record, {kept: "", removed: ""},
+                                      {kept: [(None, "a", False)], removed: [(None, "b", True)]}) == [("a", False), ("b", True)]
+    removed.unlink()
+    typeset = '<span class="math notranslate nohighlight"><mjx-container class="MathJax"></mjx-container></span>'
+    assert site._formulas_of_the_site(outdir, html_record, {kept: typeset}, {kept: []}) == [("a", False)]
+    assert json.loads(html_record.read_text()) == {"kept.html": [["a", False]]}
+    # Another builder's record is another file: it neither reads nor replaces this one.
+    with pytest.raises(RuntimeError, match="not recorded"):
+        site._formulas_of_the_site(outdir, single_record, {kept: typeset}, {kept: []})
+    assert json.loads(html_record.read_text()) == {"kept.html": [["a", False]]}
+    html_record.write_text("{not json")
+    with pytest.raises(RuntimeError, match="unreadable"):
+        site._formulas_of_the_site(outdir, html_record, {kept: typeset}, {kept: []})
+
+
 def test_a_page_without_math_preloads_no_font():
     page = '<html><head><meta charset="utf-8" /></head><body><p>Words.</p></body></html>'
     assert site.preload_math_fonts(page, site.math_fonts(page, ".MJX-TEX {\n  font-family: MJXZERO, MJXTEX;\n}"),
@@ -469,8 +500,9 @@ def test_widget_scripts_are_deferred_with_the_fix_between_them():
 
 @pytest.mark.build
 def test_built_pages_preload_the_fonts_of_their_math(built_site: Path):
-    """Each chapter with formulas preloads exactly the MathJax fonts its formulas' classes name, each a
-    file of the built site."""
+    """Each chapter with formulas has the preload script in its head, naming files of the built site, and
+    the list it names is the one its final HTML gives (no later rewrite of the page changed its math).
+    Whether the list is complete, the browser test that reads the fonts of the first screen says."""
     css = (built_site / "_static" / site.MATH_STYLESHEET).read_text(encoding="utf-8")
     for page in toc_pages():
         path = built_site / page.relative_to(ROOT).with_suffix(".html")
