@@ -664,9 +664,9 @@ def _typeset_site(app: Sphinx, exception: Exception | None) -> None:
             last = match.end()
         pieces.append(text[last:])
         new = tab_stops(fix_page("".join(pieces)))
-        static = Path(os.path.relpath(outdir / "_static", page.parent)).as_posix() + "/"
+        static_from_page = Path(os.path.relpath(outdir / "_static", page.parent)).as_posix() + "/"
         try:
-            new = preload_math_fonts(new, math_fonts(new, css), static)
+            new = preload_math_fonts(new, math_fonts(new, css), static_from_page)
         except RuntimeError as error:
             raise RuntimeError(f"{page.relative_to(outdir)}: {error}") from None
         if new != text:

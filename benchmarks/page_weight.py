@@ -128,21 +128,20 @@ MATH_READY = """(() => {
     const shown = Array.from(inView).filter(([, visible]) => visible).map(([box]) => box);
     // A stretchy delimiter's pieces name a fallback list of fonts; the browser loads only those it
     // needs for their characters, and has asked for them once the frame is laid out.
-    const requested = family => Array.from(document.fonts).some(face => unquote(face.family) === family &&
-                                                                   face.status !== 'unloaded');
+    const requested = new Set(Array.from(document.fonts).filter(face => face.status !== 'unloaded')
+                                .map(face => unquote(face.family)));
     const families = new Set();
     for (const box of shown) {
       for (const c of box.querySelectorAll('mjx-c')) {
         const fallback = c.closest('mjx-stretchy-v, mjx-stretchy-h') !== null;
         for (const name of getComputedStyle(c).fontFamily.split(',')) {
           const family = unquote(name);
-          if (family.startsWith('MJX') && (!fallback || requested(family))) { families.add(family); }
+          if (family.startsWith('MJX') && (!fallback || requested.has(family))) { families.add(family); }
         }
       }
     }
     const waiting = () => Array.from(families).filter(family => !fontLoaded.has(family));
     const loadedBy = () => Math.max(0, ...Array.from(families).map(family => fontLoaded.get(family)));
-    seeFonts();
     if (waiting().length === 0 && loadedBy() <= frameTime) { finish(frameTime, shown, families); return; }
     const afterFonts = () => {
       seeFonts();

@@ -355,6 +355,12 @@ def test_a_tex_error_stops_the_build_and_names_the_formula():
         site.typeset_formulas([("x + y", False), (r"x + \nosuchmacro", False)], MATHJAX_NODE, site.MATH_FONTS)
 
 
+def _preloaded(html_text: str) -> list[str] | None:
+    """The font addresses a page's preload script names, or None without one."""
+    found = re.search(r"for \(const href of (\[.*?\])\)", html_text)
+    return json.loads(found.group(1)) if found else None
+
+
 def _typesetting_app(tmp_path: Path, outdir: Path) -> SimpleNamespace:
     """What _typeset_site reads of a Sphinx application that built the html pages in ``outdir``."""
     return SimpleNamespace(outdir=str(outdir), confdir=str(ROOT), builder=SimpleNamespace(format="html", name="html"),
@@ -380,7 +386,7 @@ def test_a_built_page_gets_typeset_math_and_the_fixes(tmp_path):
     assert "mjx-container" in (outdir / "_static" / site.MATH_STYLESHEET).read_text()
     # The fonts of those formulas are preloaded from the start of the head, over http(s) only.
     preloads = re.search(r"<script>/\* nnmath_site: math font preloads \*/(.*?)</script>", text).group(1)
-    hrefs = json.loads(re.search(r"for \(const href of (\[.*?\])\)", preloads).group(1))
+    hrefs = _preloaded(preloads)
     assert {href.rsplit("/", 1)[1] for href in hrefs} == {"MathJax_Zero.woff", "MathJax_Main-Regular.woff",
                                                            "MathJax_Math-Italic.woff"}
     assert all(href.startswith(f"../_static/{site.MATH_FONTS}/") for href in hrefs)
@@ -512,9 +518,8 @@ def test_built_pages_preload_the_fonts_of_their_math(built_site: Path):
             assert not fonts and site.FONT_PRELOADS_MARK not in text, f"{path.name} preloads fonts without math"
             continue
         assert len(fonts) >= 2, f"{path.name}: its formulas use {fonts}"
-        found = re.search(r"for \(const href of (\[.*?\])\)", text.split("</head>", 1)[0])
-        assert found, f"{path.name} has formulas but no font preloads in its head"
-        hrefs = json.loads(found.group(1))
+        hrefs = _preloaded(text.split("</head>", 1)[0])
+        assert hrefs is not None, f"{path.name} has formulas but no font preloads in its head"
         assert [href.split("_static/", 1)[1] for href in hrefs] == fonts, path.name
         for href in hrefs:
             assert (path.parent / href).resolve().is_file(), f"{path.name} preloads a missing font: {href}"
