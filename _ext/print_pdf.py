@@ -12,6 +12,7 @@ and waits for MathJax and the widgets before it prints.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -36,6 +37,19 @@ pre { white-space: pre-wrap !important; overflow-wrap: anywhere; font-size: 0.8e
 .bd-main .bd-content .bd-article-container { max-width: 100% !important; }
 details.dropdown { display: block; }
 """
+
+# Run before the page is first laid out (window's DOMContentLoaded comes after the document's,
+# where sphinx-togglebutton folds the solutions): open every solution and collapsed cell, as a
+# printed page cannot be clicked, and add the print style. Opened this early, the solutions
+# cost next to nothing; sphinx-togglebutton's "beforeprint" handler would unfold them one by
+# one on the laid-out book, tens of milliseconds each, and fold them again after printing.
+PREPARE_FOR_PRINT = """window.addEventListener('DOMContentLoaded', () => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  document.querySelectorAll('.admonition.toggle.toggle-hidden button.toggle-button').forEach(b => b.click());
+  const style = document.createElement('style');
+  style.textContent = %s;
+  document.head.append(style);
+});"""
 
 FOOTER = (
     '<div style="font-size:8px; width:100%; text-align:center; color:#555;">'
@@ -66,6 +80,9 @@ RAW_MATH = """() => {
 # Sliders saved in the widget states, and sliders the widget manager has drawn.
 SAVED_SLIDERS = """() => (document.documentElement.innerHTML.match(/"_model_name": ?"\\w*SliderModel"/g) || []).length"""
 DRAWN_SLIDERS = "document.querySelectorAll('.widget-slider, .widget-hslider').length"
+
+# Solutions and collapsed cells still folded when the page is printed.
+FOLDED = "() => document.querySelectorAll('.admonition.toggle-hidden, details:not([open])').length"
 
 
 def print_pdf(html: Path, pdf: Path, timeout_ms: int = 300_000) -> dict:
@@ -106,9 +123,11 @@ def print_pdf(html: Path, pdf: Path, timeout_ms: int = 300_000) -> dict:
         page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url}"))
         page.on("console", lambda m: problems.append(f"console error: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        # The page is laid out for print from the start: on a page of the whole book every
+        # layout costs seconds, and one in the screen's styles would be thrown away.
+        page.emulate_media(media="print")
+        page.add_init_script(PREPARE_FOR_PRINT % json.dumps(PRINT_CSS))
         page.goto(html.as_uri(), wait_until="networkidle")
-        # Open every solution dropdown and collapsed cell: a printed page cannot be clicked.
-        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
         page.evaluate(
             "() => (window.MathJax && MathJax.startup && MathJax.startup.promise"
             " ? MathJax.startup.promise.then(() => MathJax.typesetPromise()) : Promise.resolve())"
@@ -126,8 +145,9 @@ def print_pdf(html: Path, pdf: Path, timeout_ms: int = 300_000) -> dict:
             problems.append(f"untypeset math: {raw}")
         if drawn < saved:
             problems.append(f"{saved} sliders saved in the widget states but {drawn} drawn")
-        page.add_style_tag(content=PRINT_CSS)
-        page.emulate_media(media="print")
+        folded = page.evaluate(FOLDED)
+        if folded:
+            problems.append(f"{folded} solutions or collapsed cells are still folded")
         page.pdf(
             path=str(pdf),
             prefer_css_page_size=True,

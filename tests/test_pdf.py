@@ -10,6 +10,7 @@ reader of the PDF would check: every chapter is in it, figures and all.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -65,3 +66,40 @@ def test_the_pdf_is_complete(printed_book) -> None:
     assert saved >= 4 and int(match.group(3)) == saved
     # The figures are embedded: a PDF of text alone would be well under 2 MB.
     assert len(data) > 3_000_000
+
+
+# A page folded as the website shows it: a collapsed cell, and a solution whose button unfolds it
+# (sphinx-togglebutton's classes; its handler written here).
+FOLDED_PAGE = """<!doctype html><html><head><script>
+document.addEventListener('DOMContentLoaded', () => document.querySelectorAll('.toggle').forEach(a => {
+  a.classList.add('toggle-hidden');
+  a.querySelector('button').onclick = () => a.classList.remove('toggle-hidden');
+}));
+</script></head><body>
+<details><summary>Show code cell source</summary><pre>x = 1</pre></details>
+<div class="admonition toggle"><p class="admonition-title">Solution<button class="toggle-button">+</button></p><p>42</p></div>
+</body></html>"""
+
+
+def test_the_print_script_unfolds_every_solution_and_notices_one_left_folded(tmp_path) -> None:
+    """Before the page is laid out, the print script opens what the reader would click open;
+    where something is still folded it would print, the script's check counts it."""
+    sync_playwright = _browser_or_skip()
+    from test_browser import CHROMIUM
+
+    script = _load_print_script()
+    page_file = tmp_path / "folded.html"
+    page_file.write_text(FOLDED_PAGE, encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            as_read = browser.new_page()
+            as_read.goto(page_file.as_uri())
+            assert as_read.evaluate(script.FOLDED) == 2
+            for_print = browser.new_page()
+            for_print.add_init_script(script.PREPARE_FOR_PRINT % json.dumps(script.PRINT_CSS))
+            for_print.goto(page_file.as_uri())
+            assert for_print.evaluate(script.FOLDED) == 0
+            assert for_print.evaluate("() => getComputedStyle(document.querySelector('.toggle-button')).display") == "none"
+        finally:
+            browser.close()
