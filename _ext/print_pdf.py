@@ -47,7 +47,7 @@ PREPARE_FOR_PRINT = """window.addEventListener('DOMContentLoaded', () => {
   document.querySelectorAll('details').forEach(d => { d.open = true; });
   document.querySelectorAll('.admonition.toggle.toggle-hidden button.toggle-button').forEach(b => b.click());
   const style = document.createElement('style');
-  style.textContent = %s;
+  style.textContent = """ + json.dumps(PRINT_CSS) + """;
   document.head.append(style);
 });"""
 
@@ -126,7 +126,7 @@ def print_pdf(html: Path, pdf: Path, timeout_ms: int = 300_000) -> dict:
         # The page is laid out for print from the start: on a page of the whole book every
         # layout costs seconds, and one in the screen's styles would be thrown away.
         page.emulate_media(media="print")
-        page.add_init_script(PREPARE_FOR_PRINT % json.dumps(PRINT_CSS))
+        page.add_init_script(PREPARE_FOR_PRINT)
         page.goto(html.as_uri(), wait_until="networkidle")
         page.evaluate(
             "() => (window.MathJax && MathJax.startup && MathJax.startup.promise"

@@ -10,7 +10,6 @@ reader of the PDF would check: every chapter is in it, figures and all.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -85,19 +84,19 @@ def test_the_print_script_unfolds_every_solution_and_notices_one_left_folded(tmp
     """Before the page is laid out, the print script opens what the reader would click open;
     where something is still folded it would print, the script's check counts it."""
     sync_playwright = _browser_or_skip()
-    from test_browser import CHROMIUM
+    from test_browser import CHROMIUM, CHROMIUM_ARGS
 
     script = _load_print_script()
     page_file = tmp_path / "folded.html"
     page_file.write_text(FOLDED_PAGE, encoding="utf-8")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             as_read = browser.new_page()
             as_read.goto(page_file.as_uri())
             assert as_read.evaluate(script.FOLDED) == 2
             for_print = browser.new_page()
-            for_print.add_init_script(script.PREPARE_FOR_PRINT % json.dumps(script.PRINT_CSS))
+            for_print.add_init_script(script.PREPARE_FOR_PRINT)
             for_print.goto(page_file.as_uri())
             assert for_print.evaluate(script.FOLDED) == 0
             assert for_print.evaluate("() => getComputedStyle(document.querySelector('.toggle-button')).display") == "none"
