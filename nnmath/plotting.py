@@ -11,7 +11,7 @@ look inside a ``with`` block only.
 from __future__ import annotations
 
 import contextlib
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -301,25 +301,43 @@ def plot_gradient_field(
     count = _validate.whole_number(n_arrows, "n_arrows", minimum=1)
     _validate.check_size(2 * count**2, "n_arrows", "arrows")
 
-    def value(point: NDArray[np.float64], name: str, shape: tuple[int, ...]) -> NDArray[np.float64]:
-        with np.errstate(all="ignore"):
-            result = _validate.function_value((f if name == "f" else gradient)(point), name, f"{tuple(point)}")
+    def checked(result: Any, point: NDArray[np.float64], name: str, shape: tuple[int, ...]) -> NDArray[np.float64]:
+        """One value of the reader's function ``name``: numbers of ``shape``, finite."""
+        result = _validate.function_value(result, name, f"{tuple(point)}")
         if result.shape != shape or not np.all(np.isfinite(result)):
             raise ValueError(f"{name} must return {'one finite number' if name == 'f' else 'two finite numbers'} "
                              f"at each point of x_range × y_range, got {result!r} at {tuple(point)}")
         return result
 
+    def on_grid(name: str, xs: NDArray[np.float64], ys: NDArray[np.float64], shape: tuple[int, ...]) -> NDArray[np.float64]:
+        """The reader's function ``name`` at every grid point (row y, column x), every value checked.
+
+        Float values of the right shape, all finite, are checked together; otherwise each value is
+        checked in turn, and the first bad one is named with its point.
+        """
+        points = [np.array([x, y]) for y in ys for x in xs]
+        with np.errstate(all="ignore"):
+            results = [(f if name == "f" else gradient)(point) for point in points]
+        try:
+            grid = np.asarray(results)
+        except (TypeError, ValueError):  # values of different shapes
+            grid = None
+        if not (grid is not None and grid.dtype == np.float64 and grid.shape == (len(points), *shape)
+                and np.isfinite(grid).all()):
+            grid = np.array([checked(result, point, name, shape) for result, point in zip(results, points)])
+        return grid.reshape(len(ys), len(xs), *shape)
+
     ax = _axes(ax)
     xs = np.linspace(*x_range, 200)
     ys = np.linspace(*y_range, 200)
     XX, YY = np.meshgrid(xs, ys)
-    ZZ = np.array([[value(np.array([x, y]), "f", ()) for x in xs] for y in ys])
+    ZZ = on_grid("f", xs, ys, ())
     contours = ax.contour(XX, YY, ZZ, levels=12, colors="0.35", linewidths=1.0)
     ax.clabel(contours, fontsize=8)
     ax_ = np.linspace(*x_range, count + 2)[1:-1]
     ay_ = np.linspace(*y_range, count + 2)[1:-1]
     AX, AY = np.meshgrid(ax_, ay_)
-    G = np.array([[value(np.array([x, y]), "gradient", (2,)) for x in ax_] for y in ay_])
+    G = on_grid("gradient", ax_, ay_, (2,))
     ax.quiver(AX, AY, G[..., 0], G[..., 1], color=COLORS["vermillion"], angles="xy")
     ax.set_xlabel("$x$")
     ax.set_ylabel("$y$")
