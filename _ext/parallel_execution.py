@@ -61,6 +61,37 @@ def _page(env: BuildEnvironment, docname: str) -> tuple[Path, Any, Any, Any] | N
     return path, notebook, nb_config, reader.read_fmt
 
 
+def join_stream_pieces(notebook: Any) -> None:
+    """Make consecutive pieces of one stream (stdout or stderr) in a cell's outputs one output, in place.
+
+    The kernel sends what a cell prints in pieces, split wherever its flush timer fired, even within
+    one ``print``; a Jupyter front end shows consecutive pieces as one block, and so does the page
+    (without this, a long-running cell's lines fell into several boxes, split differently on every
+    build). Pieces with anything else between them stay apart.
+
+    >>> import nbformat
+    >>> cell = nbformat.v4.new_code_cell(outputs=[
+    ...     nbformat.v4.new_output("stream", name="stdout", text="loss: "),
+    ...     nbformat.v4.new_output("stream", name="stdout", text="0.5\\n"),
+    ...     nbformat.v4.new_output("display_data", data={"text/plain": "<Figure>"}),
+    ...     nbformat.v4.new_output("stream", name="stdout", text="done\\n")])
+    >>> join_stream_pieces(nbformat.v4.new_notebook(cells=[cell]))
+    >>> [(o.output_type, o.get("text")) for o in cell.outputs]
+    [('stream', 'loss: 0.5\\n'), ('display_data', None), ('stream', 'done\\n')]
+    """
+    for cell in notebook.cells:
+        joined: list = []
+        for output in cell.get("outputs", []):
+            last = joined[-1] if joined else None
+            if (output.get("output_type") == "stream" and last is not None
+                    and last.get("output_type") == "stream" and last.get("name") == output.get("name")):
+                last["text"] = "".join(last["text"]) + "".join(output["text"])
+            else:
+                joined.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = joined
+
+
 def _execute_pages(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Run every page about to be read, several at once, into the cache MyST-NB reads from."""
     if env.mystnb_config.execution_mode != "cache" or not docnames:
@@ -92,6 +123,7 @@ def _execute_pages(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> N
         if result.err is not None:
             logger.info(f"{shown} failed ({type(result.err).__name__}); it runs again as it is read, to report it")
             continue
+        join_stream_pieces(notebook)
         record = cache.add_nb_to_project(str(path), read_data=read_fmt) if read_fmt else cache.add_nb_to_project(str(path))
         cache.cache_notebook_bundle(CacheBundleIn(notebook, record.uri, data={"execution_seconds": result.time}),
                                     check_validity=False, overwrite=True)

@@ -97,6 +97,11 @@ def test_page_executes_from_a_clean_kernel(page: Path, strict_build) -> None:
                 problems.append(f"cell {index}: {output['ename']}: {output['evalue']}")
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
                 problems.append(f"cell {index} wrote to stderr: {''.join(output['text'])[:300]}")
+        outputs = cell.get("outputs", [])
+        for before, after in zip(outputs, outputs[1:]):  # the page shows what it printed as one block
+            if before.get("output_type") == after.get("output_type") == "stream" and before["name"] == after["name"]:
+                problems.append(f"cell {index}: its {after['name']} is split in two outputs before "
+                                f"{''.join(after['text'])[:60]!r}")
         figure_metadata = cell.get("metadata", {}).get("mystnb", {})
         if "image" in figure_metadata or "figure" in figure_metadata:
             images = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]

@@ -94,3 +94,26 @@ def test_pages_run_together_once_each_in_their_folder_and_a_failure_still_fails_
     log = second.stdout + second.stderr
     assert second.returncode != 0, "a page with a failing cell did not fail the build:\n" + log[-4000:]
     assert "Executing notebook failed" in log and "the page is broken" in log, log[-4000:]
+
+
+def test_consecutive_pieces_of_one_stream_become_one_output():
+    """What a cell printed in pieces (split by the kernel's flush timer) is one output; a figure between stays."""
+    import doctest
+    import importlib.util
+
+    import nbformat
+
+    spec = importlib.util.spec_from_file_location("parallel_execution", ROOT / "_ext" / "parallel_execution.py")
+    extension = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(extension)
+    result = doctest.testmod(extension, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 3 and result.failed == 0
+
+    stream = lambda name, text: nbformat.v4.new_output("stream", name=name, text=text)  # noqa: E731
+    cell = nbformat.v4.new_code_cell(outputs=[
+        stream("stdout", "XOR with the line x1 + x2 = 0.5:"), stream("stdout", " [0 1 1 1]\n"),
+        stream("stderr", "a warning\n"), stream("stdout", "targets: "), stream("stdout", ["[0 1 1 0]", "\n"])])
+    extension.join_stream_pieces(nbformat.v4.new_notebook(cells=[cell, nbformat.v4.new_markdown_cell("text")]))
+    assert [(o.name, o.text) for o in cell.outputs] == [
+        ("stdout", "XOR with the line x1 + x2 = 0.5: [0 1 1 1]\n"), ("stderr", "a warning\n"),
+        ("stdout", "targets: [0 1 1 0]\n")]
