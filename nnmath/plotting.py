@@ -309,21 +309,26 @@ def plot_gradient_field(
                              f"at each point of x_range × y_range, got {result!r} at {tuple(point)}")
         return result
 
-    def on_grid(name: str, xs: NDArray[np.float64], ys: NDArray[np.float64], shape: tuple[int, ...]) -> NDArray[np.float64]:
-        """The reader's function ``name`` at every grid point (row y, column x), every value checked.
+    def on_grid(function: Callable, name: str, xs: NDArray[np.float64], ys: NDArray[np.float64],
+                shape: tuple[int, ...]) -> NDArray[np.float64]:
+        """``function`` (the reader's ``name``) at every grid point (row y, column x), every value checked.
 
-        Float values of the right shape, all finite, are checked together; otherwise each value is
-        checked in turn, and the first bad one is named with its point.
+        Plain float64 values (Python floats, NumPy floats, float64 arrays) of the right shape, all
+        finite, are checked together; any other value goes through :func:`checked` in turn, which
+        names the first bad one and its point.
         """
         points = [np.array([x, y]) for y in ys for x in xs]
         with np.errstate(all="ignore"):
-            results = [(f if name == "f" else gradient)(point) for point in points]
-        try:
-            grid = np.asarray(results)
-        except (TypeError, ValueError):  # values of different shapes
-            grid = None
-        if not (grid is not None and grid.dtype == np.float64 and grid.shape == (len(points), *shape)
-                and np.isfinite(grid).all()):
+            results = [function(point) for point in points]
+        plain = all(type(r) is float or type(r) is np.float64 or (type(r) is np.ndarray and r.dtype == np.float64)
+                    for r in results)
+        grid = None
+        if plain:
+            try:
+                grid = np.asarray(results)
+            except ValueError:  # arrays of different shapes
+                pass
+        if grid is None or grid.shape != (len(points), *shape) or not np.isfinite(grid).all():
             grid = np.array([checked(result, point, name, shape) for result, point in zip(results, points)])
         return grid.reshape(len(ys), len(xs), *shape)
 
@@ -331,13 +336,13 @@ def plot_gradient_field(
     xs = np.linspace(*x_range, 200)
     ys = np.linspace(*y_range, 200)
     XX, YY = np.meshgrid(xs, ys)
-    ZZ = on_grid("f", xs, ys, ())
+    ZZ = on_grid(f, "f", xs, ys, ())
     contours = ax.contour(XX, YY, ZZ, levels=12, colors="0.35", linewidths=1.0)
     ax.clabel(contours, fontsize=8)
     ax_ = np.linspace(*x_range, count + 2)[1:-1]
     ay_ = np.linspace(*y_range, count + 2)[1:-1]
     AX, AY = np.meshgrid(ax_, ay_)
-    G = on_grid("gradient", ax_, ay_, (2,))
+    G = on_grid(gradient, "gradient", ax_, ay_, (2,))
     ax.quiver(AX, AY, G[..., 0], G[..., 1], color=COLORS["vermillion"], angles="xy")
     ax.set_xlabel("$x$")
     ax.set_ylabel("$y$")

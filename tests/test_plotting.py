@@ -131,6 +131,22 @@ def test_input_errors_name_the_argument():
         plotting.plot_gradient_field(None, _bowl_gradient, (-1, 1), (-1, 1))
 
 
+@pytest.mark.parametrize("which", ["f", "gradient"])
+def test_gradient_field_refuses_a_masked_value_anywhere_on_the_grid(which):
+    """The grid's values are checked together only when they are plain floats: a masked value is refused
+    (naming the function and the point) and never drawn as the data under its mask, with no NumPy warning."""
+    def f(p):
+        return np.ma.masked_array(_bowl(p), mask=p[0] > 0.5) if which == "f" else _bowl(p)
+
+    def gradient(p):
+        g = _bowl_gradient(p)
+        return np.ma.masked_array(g, mask=[p[0] > 0.5, False]) if which == "gradient" else g
+
+    with pytest.raises(ValueError, match=rf"^the value of {which} at .* must not have masked values"):
+        plotting.plot_gradient_field(f, gradient, (-1, 1), (-1, 1), n_arrows=4)
+    plt.close("all")
+
+
 def test_style_applies_only_inside_the_with_block():
     default_grid = mpl.rcParams["axes.grid"]
     with plotting.style():
