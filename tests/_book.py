@@ -1,12 +1,26 @@
-"""Where the book's pages are: read from _toc.yml, so new chapters are tested automatically."""
+"""Where the book's pages are: read from _toc.yml, so new chapters are tested automatically.
+
+Also how a test loads one of the repository's scripts (an extension in _ext/, a benchmark).
+"""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_script(relative: str, name: str | None = None) -> ModuleType:
+    """The repository's script ``relative`` (``"_ext/nnmath_site.py"``) as a module, named ``name`` or its stem."""
+    path = ROOT / relative
+    spec = importlib.util.spec_from_file_location(name or path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def toc_pages() -> list[Path]:

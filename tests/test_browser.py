@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import importlib.util
 import io
 import os
 import queue
@@ -35,7 +34,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from _book import ROOT, toc_pages
+from _book import ROOT, load_script, toc_pages
 from conftest import missing_on_this_machine
 
 pytestmark = pytest.mark.build
@@ -158,10 +157,7 @@ def _page_url(site_url: str, page: Path) -> str:
 
 
 def _load_print_script():
-    spec = importlib.util.spec_from_file_location("print_pdf", ROOT / "_ext" / "print_pdf.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("_ext/print_pdf.py")
 
 
 _PRINT_SCRIPT = _load_print_script()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from _book import ROOT, toc_pages
+from _book import ROOT, load_script, toc_pages
 
 
 @pytest.mark.build
@@ -81,12 +81,7 @@ def test_no_root_static_folder():
 @pytest.mark.build
 def test_every_page_weighs_under_two_megabytes(built_site: Path):
     """A page with its images and widget state stays under 2 MB (benchmarks/page_weight.py prints them all)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("page_weight", ROOT / "benchmarks" / "page_weight.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    rows = module.page_weights(built_site)
+    rows = load_script("benchmarks/page_weight.py").page_weights(built_site)
     assert rows, "no pages found"
     heaviest = rows[0]
     assert heaviest[3] < 2 * 2**20, f"{heaviest[0]} weighs {heaviest[3] / 2**20:.2f} MB"

@@ -6,19 +6,16 @@ the tests marked ``build`` read the strict build's output (tests/conftest.py).
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 from pathlib import Path
 
 import pytest
 
-from _book import ROOT, toc_pages
+from _book import ROOT, load_script, toc_pages
 from conftest import missing_on_this_machine
 
-spec = importlib.util.spec_from_file_location("nnmath_site_clients", ROOT / "_ext" / "nnmath_site.py")
-site = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(site)
+site = load_script("_ext/nnmath_site.py", "nnmath_site_clients")
 
 API_PAGES = ("book/api.html", "book/api_modules.html")
 
@@ -440,9 +437,7 @@ def test_make_student_writes_a_strict_build_again_without_solutions_and_runs_no_
     import subprocess
     import sys
 
-    spec = importlib.util.spec_from_file_location("student_edition", ROOT / "_ext" / "student_edition.py")
-    student_edition = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(student_edition)
+    student_edition = load_script("_ext/student_edition.py")
 
     book = tmp_path / "book"
     book.mkdir()

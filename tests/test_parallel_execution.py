@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from _book import ROOT
+from _book import ROOT, load_script
 
 pytestmark = pytest.mark.build
 
@@ -99,13 +99,10 @@ def test_pages_run_together_once_each_in_their_folder_and_a_failure_still_fails_
 def test_consecutive_pieces_of_one_stream_become_one_output():
     """What a cell printed in pieces (split by the kernel's flush timer) is one output; a figure between stays."""
     import doctest
-    import importlib.util
 
     import nbformat
 
-    spec = importlib.util.spec_from_file_location("parallel_execution", ROOT / "_ext" / "parallel_execution.py")
-    extension = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(extension)
+    extension = load_script("_ext/parallel_execution.py")
     result = doctest.testmod(extension, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 3 and result.failed == 0
 

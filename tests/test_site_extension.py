@@ -9,7 +9,6 @@ config, in temporary git repositories.
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 import re
 import subprocess
@@ -19,12 +18,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from _book import ROOT, toc_pages
+from _book import ROOT, load_script, toc_pages
 from conftest import missing_on_this_machine
 
-spec = importlib.util.spec_from_file_location("nnmath_site", ROOT / "_ext" / "nnmath_site.py")
-site = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(site)
+site = load_script("_ext/nnmath_site.py")
 
 LAUNCH = {"notebook_interface": "jupyterlab", "binderhub_url": "https://mybinder.org",
           "jupyterhub_url": "", "colab_url": "https://colab.research.google.com"}
