@@ -6,6 +6,7 @@ Also how a test loads one of the repository's scripts (an extension in _ext/, a 
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 from types import ModuleType
 
@@ -52,3 +53,10 @@ def is_notebook(page: Path) -> bool:
         return True
     head = page.read_text().split("\n---", 1)[0]
     return "kernelspec" in head
+
+
+def pygments_rules(stylesheet: str, mode: str) -> dict[str, str]:
+    """The declarations of a pygments.css (pydata-sphinx-theme's, with both colour modes) for each
+    token class in ``mode`` ("light" or "dark"); the code block's own rule is under ``""``."""
+    prefix = re.escape(f'html[data-theme="{mode}"] .highlight')
+    return {m[1] or "": m[2].strip() for m in re.finditer(prefix + r"(?: \.([\w-]+))? \{ ([^}]*?) \}", stylesheet)}

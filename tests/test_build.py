@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from _book import ROOT, load_script, toc_pages
+from _book import ROOT, load_script, pygments_rules, toc_pages
 
 
 @pytest.mark.build
@@ -104,3 +104,27 @@ def test_every_notebook_page_offers_its_executed_notebook_for_download(built_sit
         notebook = json.loads((built_site / "_sources" / rel.with_suffix(".ipynb")).read_text())
         assert notebook["nbformat"] == 4
         assert any(cell.get("outputs") for cell in notebook["cells"]), f"{page.name}: the notebook has no outputs"
+
+
+@pytest.mark.build
+def test_code_has_no_span_around_tokens_drawn_as_the_code_text(built_site: Path) -> None:
+    """A token class whose rule in the site's pygments.css is the code block's own, in both colour
+    modes, is written as bare text (_ext/nnmath_site.py: plain_token_types); a console's prompt and
+    output classes (g...) are kept for sphinx-copybutton."""
+    stylesheet = (built_site / "_static" / "pygments.css").read_text()
+    plain_in = []
+    for mode in ("light", "dark"):
+        rules = pygments_rules(stylesheet, mode)
+        colour = re.search(r"color: #\w+", rules[""]).group(0)
+        plain_in.append({cls for cls, body in rules.items() if cls and body == colour and not cls.startswith("g")})
+    plain = set.intersection(*plain_in)
+    assert {"n", "p", "w"} <= plain, plain
+    pattern = re.compile(r'<span class="(' + "|".join(sorted(plain)) + r')">')
+    blocks = 0
+    for page in toc_pages():
+        text = (built_site / page.relative_to(ROOT).with_suffix(".html")).read_text()
+        # Inside highlighted code only: an API signature's punctuation is Sphinx's, not Pygments'.
+        for block in re.findall(r'<div class="highlight"><pre[^>]*>(.*?)</pre>', text, re.S):
+            blocks += 1
+            assert not pattern.search(block), f"{page.name}: {pattern.search(block).group(0)} in {block[:200]}"
+    assert blocks > 100, blocks

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from _book import ROOT, load_script, toc_pages
+from _book import ROOT, load_script, pygments_rules, toc_pages
 from conftest import missing_on_this_machine
 
 site = load_script("_ext/nnmath_site.py")
@@ -539,3 +539,60 @@ def test_built_pages_defer_their_scripts_and_carry_their_tab_stops(built_site: P
         for body in re.findall(r"<pre>(.*?)</pre>", text, re.DOTALL):
             longest = max(len(line) for line in html.unescape(re.sub(r"<[^>]+>", "", body)).split("\n"))
             assert longest < site.PRE_SCROLL_CHARACTERS, f"{name}: a code block of {longest} columns is no tab stop"
+
+
+THEME_STYLES = ("a11y-high-contrast-light", "a11y-high-contrast-dark")  # pydata-sphinx-theme's defaults
+
+
+def test_code_is_highlighted_without_spans_for_tokens_drawn_as_plain_text():
+    from pydata_sphinx_theme.pygments import get_pygments_stylesheet
+    from sphinx.highlighting import PygmentsBridge
+
+    bridge = PygmentsBridge("html", "sphinx")
+    plain = site.plain_token_types(*THEME_STYLES)
+    bridge.formatter = site._plain_tokens_formatter(plain)
+    code = 'total = f(x, y=2)  # a comment\nprint(f"{total:.3f}")\n'
+    original = PygmentsBridge("html", "sphinx").highlight_block(code, "python3")
+    written = bridge.highlight_block(code, "python3")
+    # Names, punctuation and spaces are bare text; operators, numbers, strings, comments and
+    # builtins keep their classes.
+    assert re.findall(r'<span class="(n|p|w)">', written) == []
+    for kept in ("o", "mi", "c1", "nb", "s2"):
+        assert f'<span class="{kept}">' in written, kept
+    text = lambda block: html.unescape(re.sub(r"<[^>]+>", "", block))  # noqa: E731
+    assert code in text(written) and text(written) == text(original)  # the same characters
+
+    # Against the theme's own stylesheet, the one pydata-sphinx-theme writes as pygments.css: in
+    # both colour modes, every class left out is drawn exactly as the code block's text.
+    stylesheet = get_pygments_stylesheet(*THEME_STYLES)
+    dropped = set(re.findall(r'<span class="([\w-]+)">', original)) - set(re.findall(r'<span class="([\w-]+)">', written))
+    assert {"n", "p"} <= dropped
+    for mode in ("light", "dark"):
+        rules = pygments_rules(stylesheet, mode)
+        text_colour = re.search(r"color: #\w+", rules[""]).group(0)
+        assert all(rules.get(cls, text_colour) == text_colour for cls in dropped), (mode, rules)
+
+
+def test_console_prompts_and_output_keep_their_classes():
+    """sphinx-copybutton and the theme select a console's prompts and output by class (.gp, .go)."""
+    from sphinx.highlighting import PygmentsBridge
+
+    bridge = PygmentsBridge("html", "sphinx")
+    bridge.formatter = site._plain_tokens_formatter(site.plain_token_types(*THEME_STYLES))
+    written = bridge.highlight_block(">>> x = 1\n>>> x\n1\n", "pycon")
+    assert written.count('<span class="gp">&gt;&gt;&gt; </span>') == 2 and '<span class="go">1</span>' in written
+
+
+def test_an_unknown_theme_style_keeps_every_span():
+    from sphinx.highlighting import PygmentsBridge
+
+    highlighter = PygmentsBridge("html", "sphinx")
+    theme = SimpleNamespace(get_options=lambda: {"pygments_light_style": "a11y-high-contrast-light",
+                                                  "pygments_dark_style": "a11y-high-contrast-dark"})
+    app = SimpleNamespace(builder=SimpleNamespace(highlighter=highlighter, theme=theme),
+                          config=SimpleNamespace(html_theme_options={"pygments_dark_style": "no-such-style"}))
+    site._highlight_plain_tokens_as_text(app)
+    assert highlighter.formatter is PygmentsBridge.html_formatter
+    app.config.html_theme_options = {}
+    site._highlight_plain_tokens_as_text(app)
+    assert '<span class="n">' not in highlighter.highlight_block("x = 1\n", "python3")
