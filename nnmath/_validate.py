@@ -99,7 +99,7 @@ def as_array(
             )
     if not allow_empty and array.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {array.shape}")
-    if finite and not np.all(np.isfinite(array)):
+    if finite and not np.isfinite(array).all():
         bad = np.argwhere(~np.isfinite(array))
         where = tuple(int(i) for i in bad[0]) if array.ndim else ()
         raise ValueError(
@@ -178,7 +178,7 @@ def finite_result(result: Any, what: str, hint: str = "") -> Any:
     """``result`` (an array, a number, or a tuple of them) if every value is finite, else an
     :class:`Overflow` saying that ``what`` overflowed."""
     parts = result if isinstance(result, tuple) else (result,)
-    if not all(np.all(np.isfinite(np.asarray(part))) for part in parts):
+    if not all(np.isfinite(np.asarray(part)).all() for part in parts):
         raise Overflow(
             f"{what} overflowed: the result is beyond float64's range (±{_FLOAT_MAX:.4g})"
             + (f"; {hint}" if hint else "")
@@ -242,7 +242,10 @@ def interval(value: Any, name: str) -> tuple[float, float]:
 
 def whole_number(value: Any, name: str, *, minimum: int = 0, maximum: int | None = None, why: str = "") -> int:
     """An integer at least ``minimum`` (and at most ``maximum``, for the reason ``why``)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
+    # A plain int, the usual case, skips the slower checks against the numbers ABCs
+    # (type(True) is bool, so True and False still take them and are refused).
+    if type(value) is not int and (isinstance(value, (bool, np.bool_))
+                                   or not isinstance(value, (numbers.Integral, np.integer))):
         raise TypeError(f"{name} must be a whole number (int), got {_describe(value)}")
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}")

@@ -168,7 +168,8 @@ class Layers(Sequence[T]):
     """
 
     def __init__(self, items: "Iterable[T]" = (), first: int = 1) -> None:
-        if not isinstance(items, Iterable) or isinstance(items, (str, bytes, dict)):
+        # list and tuple, the usual cases, are tested before the slower Iterable check
+        if isinstance(items, (str, bytes, dict)) or not isinstance(items, (list, tuple, Iterable)):
             raise TypeError(f"items must be an iterable of the layers' values (a list), got {_validate._describe(items)}")
         self._items = list(items)
         self.first = _validate.whole_number(first, "first", maximum=1, why="the first layer held is 0 or 1")
@@ -386,6 +387,15 @@ class _Parameters(list):
         else:
             i = range(len(self))[index]  # an IndexError like a list's
             super().__setitem__(index, self._convert(i, value))
+
+    def _replace_unchecked(self, arrays: list[NDArray[np.float64]]) -> None:
+        """Store ``arrays`` in place of all the current ones, without checking or converting them.
+
+        Only for arrays nnmath made itself that are already float64, finite and
+        of the right shapes: :func:`nnmath.train` computes each update from the
+        current parameters and checks that it is finite before storing it.
+        """
+        super().__setitem__(slice(None), arrays)
 
     def __reduce_ex__(self, protocol):  # type: ignore[no-untyped-def]
         return (_Parameters, (self.name, self.shapes, self.layer_sizes, list(self)))
@@ -828,6 +838,23 @@ class MLP:
         if T is None:
             return trace
         T, loss_fn = self._targets_and_loss(T, X.shape[0], loss)
+        return self._backpropagate(trace, T, loss_fn)
+
+    def _trace(self, X: NDArray[np.float64], T: NDArray[np.float64], loss_fn: Loss) -> Trace:
+        """:meth:`trace` without its argument checks: the forward and the backward pass.
+
+        For arrays that are already checked: :func:`nnmath.train` checks its
+        data, its loss and the starting parameters once, with a first
+        :meth:`trace`, and its loop then passes only arrays it made itself.
+        A pass that overflows is still a ValueError.
+        """
+        return self._backpropagate(self._forward(X), T, loss_fn)
+
+    def _backpropagate(self, trace: Trace, T: NDArray[np.float64], loss_fn: Loss) -> Trace:
+        """``trace`` of the forward pass with the loss, the error terms and the gradients added.
+
+        The second half of :meth:`trace`, which checks ``T`` and the loss between the two passes.
+        """
         with np.errstate(over="ignore", invalid="ignore"):
             trace.loss = loss_fn.value_at_output(trace.z[-1], trace.a[-1], T)
             trace.delta = self._backward(trace, T, loss_fn)

@@ -146,11 +146,11 @@ def _held_out_loss(net: MLP, X_val: NDArray[np.float64], T_val: NDArray[np.float
 def _flat_norm(weight_grads: list[NDArray[np.float64]], bias_grads: list[NDArray[np.float64]]) -> float:
     """The Euclidean length of all gradients together, without overflow for huge entries."""
     flat = np.concatenate([g.ravel() for g in (*weight_grads, *bias_grads)])
-    scale = float(np.max(np.abs(flat)))
+    scale = float(np.abs(flat).max())
     if scale == 0.0 or not np.isfinite(scale):
         return scale
     with np.errstate(over="ignore"):  # only the final product can overflow: then the norm is inf
-        return float(scale * np.sqrt(np.sum((flat / scale) ** 2)))
+        return float(scale * np.sqrt(((flat / scale) ** 2).sum()))
 
 
 def train(
@@ -358,10 +358,11 @@ def train(
                 rows = generator.choice(n_samples, size=batch_size, replace=False)
                 Xb, Tb = X[rows], T[rows]
             try:
-                trace = net.trace(Xb, Tb, loss_fn)
+                # X, T, the loss and the starting parameters were checked above, and
+                # the loop stores only finite parameters: no check is repeated here.
+                trace = net._trace(Xb, Tb, loss_fn)
             except ValueError:
-                # Shapes and losses were validated above and the parameters are
-                # finite, so the only failure left is overflow: divergence.
+                # So the only failure left is overflow: divergence.
                 if k == 0:
                     raise
                 raise DivergenceError(k, eta, np.array(losses), "loss") from None
@@ -397,11 +398,12 @@ def train(
             moves = [rule.direction(g, state, k + 1) for g, state in
                      zip((*weight_grads, *trace.bias_grads), states)]
             new = [p - eta * d for p, (d, _) in zip((*net.weights, *net.biases), moves)]
-        if not all(np.all(np.isfinite(p)) for p in new):
+        if not all(np.isfinite(p).all() for p in new):
             raise DivergenceError(k + 1, eta, np.array(losses), "loss")
         states = [state for _, state in moves]
-        net.weights[:] = new[: len(net.weights)]
-        net.biases[:] = new[len(net.weights):]
+        # Float64 arrays of the parameters' shapes, checked finite just above: stored as they are.
+        net.weights._replace_unchecked(new[: net.n_layers])
+        net.biases._replace_unchecked(new[net.n_layers:])
     if patience is not None:
         net.set_parameters(best_parameters)
     return History(

@@ -333,6 +333,22 @@ def test_non_finite_starting_parameters_are_an_error_not_a_divergence(line_data)
         call(line_data, net=net)
 
 
+def test_the_trained_parameters_are_still_checked_by_the_next_call(line_data):
+    # The loop stores its own updates without re-checking them; the reader's
+    # assignments and in-place changes afterwards are checked as before.
+    X, T = line_data
+    net = linear_net()
+    train(net, X, T, "mse", learning_rate=0.1, steps=3)
+    assert [w.dtype for w in (*net.weights, *net.biases)] == [np.float64] * 2
+    with pytest.raises(ValueError, match=r"weights\[0\] \(layer 1\) must have shape \(1, 1\)"):
+        net.weights[0] = [[1.0, 2.0]]
+    net.biases[0][0] = np.inf
+    with pytest.raises(ValueError, match=r"biases\[0\] \(layer 1\) contains NaN or infinity"):
+        net.forward(X)
+    with pytest.raises(ValueError, match=r"biases\[0\] \(layer 1\) contains NaN or infinity"):
+        train(net, X, T, "mse", learning_rate=0.1, steps=3)
+
+
 def test_a_bad_call_leaves_the_network_unchanged(line_data):
     net = linear_net()
     before = net.get_parameters()
