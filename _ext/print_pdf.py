@@ -43,13 +43,17 @@ details.dropdown { display: block; }
 # printed page cannot be clicked, and add the print style. Opened this early, the solutions
 # cost next to nothing; sphinx-togglebutton's "beforeprint" handler would unfold them one by
 # one on the laid-out book, tens of milliseconds each, and fold them again after printing.
+# The book is also kept out of layout (display: none) until the widget manager has drawn the
+# sliders (SHOW_THE_BOOK): each control it adds would lay out all of its pages again.
 PREPARE_FOR_PRINT = """window.addEventListener('DOMContentLoaded', () => {
   document.querySelectorAll('details').forEach(d => { d.open = true; });
   document.querySelectorAll('.admonition.toggle.toggle-hidden button.toggle-button').forEach(b => b.click());
   const style = document.createElement('style');
   style.textContent = """ + json.dumps(PRINT_CSS) + """;
   document.head.append(style);
+  document.body.style.display = 'none';
 });"""
+SHOW_THE_BOOK = "() => { document.body.style.display = ''; }"
 
 FOOTER = (
     '<div style="font-size:8px; width:100%; text-align:center; color:#555;">'
@@ -133,13 +137,15 @@ def print_pdf(html: Path, pdf: Path, timeout_ms: int = 300_000) -> dict:
             " ? MathJax.startup.promise.then(() => MathJax.typesetPromise()) : Promise.resolve())"
         )
         page.wait_for_load_state("networkidle")
-        # On a page this long the widget manager draws a few seconds after the load event.
+        # On a page this long the widget manager draws a few seconds after the load event
+        # (polled every 250 ms: a check on every animation frame keeps the renderer busy).
         saved = page.evaluate(SAVED_SLIDERS)
         try:
-            page.wait_for_function(f"n => {DRAWN_SLIDERS} >= n", arg=saved, timeout=60_000)
+            page.wait_for_function(f"n => {DRAWN_SLIDERS} >= n", arg=saved, polling=250, timeout=60_000)
         except PlaywrightTimeout:
             pass
         drawn = page.evaluate(f"() => {DRAWN_SLIDERS}")
+        page.evaluate(SHOW_THE_BOOK)
         raw = page.evaluate(RAW_MATH)
         if raw:
             problems.append(f"untypeset math: {raw}")

@@ -99,6 +99,11 @@ def test_the_print_script_unfolds_every_solution_and_notices_one_left_folded(tmp
             for_print.add_init_script(script.PREPARE_FOR_PRINT)
             for_print.goto(page_file.as_uri())
             assert for_print.evaluate(script.FOLDED) == 0
+            # Out of layout until the widgets are drawn, then shown in the print styles.
+            assert for_print.evaluate("() => getComputedStyle(document.body).display") == "none"
+            for_print.evaluate(script.SHOW_THE_BOOK)
+            assert for_print.evaluate("() => getComputedStyle(document.body).display") == "block"
+            assert for_print.evaluate("() => getComputedStyle(document.querySelector('pre')).display") == "block"
             assert for_print.evaluate("() => getComputedStyle(document.querySelector('.toggle-button')).display") == "none"
         finally:
             browser.close()
