@@ -13,9 +13,10 @@ import os
 from dataclasses import dataclass
 import subprocess
 import sys
+import threading
 import warnings
 from pathlib import Path
-from typing import NoReturn
+from typing import Callable, NoReturn
 
 import matplotlib
 
@@ -197,12 +198,26 @@ class _BackgroundBuild:
         """`make pdf` on the strict build in ``out``: its single-page build reuses the executed pages."""
         return cls(out, ["make", "--no-print-directory", "pdf", f"OUT={out}"], "make-pdf")
 
+    def then(self, follow_up: Callable[[int], None]) -> None:
+        """Call ``follow_up(exit code)`` in a thread as soon as the command ends; :meth:`wait` waits for it too."""
+        self._followed = threading.Event()
+
+        def run() -> None:
+            try:
+                follow_up(self.process.wait())
+            finally:
+                self._followed.set()
+
+        threading.Thread(target=run, daemon=True).start()
+
     def wait(self, timeout: float = 1800) -> StrictBuild:
         try:
             returncode = self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.stop()
             raise
+        if getattr(self, "_followed", None) is not None:
+            self._followed.wait()
         self._log.close()
         return StrictBuild(returncode, self.log_path.read_text(encoding="utf-8", errors="replace"), self.out)
 
@@ -213,15 +228,48 @@ class _BackgroundBuild:
         self._log.close()
 
 
+_PDF = pytest.StashKey["_BackgroundBuild"]()
+_TOURS = pytest.StashKey[object]()
+
+
+def tours_started_with_the_site(config: pytest.Config):
+    """The browser tours (tests/test_browser.py's ``Tours``) started when the strict build ended, or None."""
+    return config.stash.get(_TOURS, None)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _strict_build_in_background(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    """Starts the strict build as the session's first test starts, if any selected test reads it."""
-    if not any(_needs_the_build(item) for item in request.session.items):
+    """Starts the strict build as the session's first test starts, if any selected test reads it.
+
+    As soon as it has written the site, `make pdf` (which reuses its executed pages) and the
+    browser tours start too, if selected tests read them, while the tests that need no build
+    still run on the main thread.
+    """
+    session, config = request.session, request.config
+    if not any(_needs_the_build(item) for item in session.items):
         yield None
         return
     build = _BackgroundBuild.strict(tmp_path_factory.mktemp("book"))
+
+    def start_what_reads_the_site(returncode: int) -> None:
+        if returncode != 0:
+            return
+        if any(_uses(item, "made_pdf") for item in session.items):
+            config.stash[_PDF] = _BackgroundBuild.pdf(build.out)
+        if any(_uses(item, "tours") for item in session.items):
+            from test_browser import Tours  # the browser tests' module, imported when they were collected
+
+            tours = Tours.start_if_possible(session, build.out / "_build" / "html")
+            if tours is not None:
+                config.stash[_TOURS] = tours
+
+    build.then(start_what_reads_the_site)
     yield build
     build.stop()
+    if _TOURS in config.stash:
+        config.stash[_TOURS].close()
+    if _PDF in config.stash:
+        config.stash[_PDF].stop()
 
 
 @pytest.fixture(scope="session")
@@ -234,15 +282,7 @@ def strict_build(_strict_build_in_background: _BackgroundBuild | None, tmp_path_
     It was started in the background when the session began; this waits for it.
     """
     build = _strict_build_in_background or _BackgroundBuild.strict(tmp_path_factory.mktemp("book"))
-    result = build.wait()
-    if result.returncode == 0 and any(_uses(item, "made_pdf") for item in request.session.items):
-        # `make pdf` reuses these executed pages; it starts now and runs while the site's tests do.
-        pdf = request.config.stash[_PDF] = _BackgroundBuild.pdf(result.out)
-        request.addfinalizer(pdf.stop)
-    return result
-
-
-_PDF = pytest.StashKey["_BackgroundBuild"]()
+    return build.wait()
 
 
 @pytest.fixture(scope="session")

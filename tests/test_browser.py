@@ -35,7 +35,7 @@ from urllib.parse import urlparse
 import pytest
 
 from _book import ROOT, load_script, toc_pages
-from conftest import missing_on_this_machine
+from conftest import missing_on_this_machine, tours_started_with_the_site
 
 pytestmark = pytest.mark.build
 
@@ -59,16 +59,25 @@ def _browser_or_skip():
     return sync_playwright
 
 
+def _serve(site: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
+    """The built site served over HTTP from 127.0.0.1 (a random free port): its address and server."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", server
+
+
+def _stop_serving(server: http.server.ThreadingHTTPServer) -> None:
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.fixture(scope="module")
 def site_url(built_site: Path):
     """The built site served over HTTP from 127.0.0.1 (a random free port)."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    url, server = _serve(built_site)
+    yield url
+    _stop_serving(server)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -547,63 +556,97 @@ def _tour_pages(item: pytest.Item, built_site: Path) -> list[Path]:
     return getattr(item.function, "tour_pages", lambda site: _widget_pages(site))(built_site)
 
 
-@pytest.fixture(scope="module")
-def tours(request: pytest.FixtureRequest, site_url: str, built_site: Path):
-    """The tour of a page. The tours of every page the selected tests read start at once, in the tests'
-    order, and a test waits only for the tours it reads."""
-    sync_playwright = _browser_or_skip()
-    wanted: list[Path] = []
-    for item in request.session.items:
-        wanted += [page for page in _tour_pages(item, built_site) if page not in wanted]
-    pending = queue.Queue()
-    for page in wanted:
-        pending.put(page)
-    done = {page: threading.Event() for page in wanted}
-    taken: dict[Path, object] = {}
-    stop = threading.Event()
+class Tours:
+    """The tours of every page the session's selected tests read, started at once in the tests'
+    order; calling it with a page waits for that page's tour only.
 
-    def work() -> None:
+    tests/conftest.py starts them as soon as the strict build has written the site, while the
+    tests that do not need a browser still run (:meth:`start_if_possible`); otherwise the
+    ``tours`` fixture starts them when the first test that reads one starts.
+    """
+
+    def __init__(self, session: pytest.Session, built_site: Path) -> None:
+        wanted: list[Path] = []
+        for item in session.items:
+            wanted += [page for page in _tour_pages(item, built_site) if page not in wanted]
+        self.site_url, self._server = _serve(built_site)
+        self._pending: queue.Queue = queue.Queue()
+        for page in wanted:
+            self._pending.put(page)
+        self._done = {page: threading.Event() for page in wanted}
+        self._taken: dict[Path, object] = {}
+        self._stop = threading.Event()
+        self._workers = [threading.Thread(target=self._work, args=(built_site,), daemon=True)
+                         for _ in range(TOUR_WORKERS)]
+        for worker in self._workers:
+            worker.start()
+
+    @classmethod
+    def start_if_possible(cls, session: pytest.Session, built_site: Path) -> "Tours | None":
+        """The tours, started now, if a selected test reads one and the browser is installed."""
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            return None
+        if not os.path.exists(CHROMIUM) or not any(_tour_pages(item, built_site) for item in session.items):
+            return None
+        return cls(session, built_site)
+
+    def _work(self, built_site: Path) -> None:
+        from playwright.sync_api import sync_playwright
+
         try:
             with sync_playwright() as playwright:
                 chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 try:
-                    while not stop.is_set():
+                    while not self._stop.is_set():
                         try:
-                            page = pending.get_nowait()
+                            page = self._pending.get_nowait()
                         except queue.Empty:
                             return
                         try:
-                            taken[page] = _take_tour(chromium, site_url, built_site, page)
+                            self._taken[page] = _take_tour(chromium, self.site_url, built_site, page)
                         except BaseException as error:  # re-raised in the test that reads this tour
-                            taken[page] = error
-                        done[page].set()
+                            self._taken[page] = error
+                        self._done[page].set()
                 finally:
                     chromium.close()
         except BaseException as error:  # the browser did not start: every tour left fails with it
             while True:
                 try:
-                    page = pending.get_nowait()
+                    page = self._pending.get_nowait()
                 except queue.Empty:
                     break
-                taken[page] = error
-                done[page].set()
+                self._taken[page] = error
+                self._done[page].set()
             raise
 
-    workers = [threading.Thread(target=work, daemon=True) for _ in range(TOUR_WORKERS)]
-    for worker in workers:
-        worker.start()
+    def __call__(self, page: Path) -> Tour:
+        assert page in self._done, f"no tour was planned for {page.name}"
+        self._done[page].wait()
+        if isinstance(self._taken[page], BaseException):
+            raise self._taken[page]
+        return self._taken[page]
 
-    def tour(page: Path) -> Tour:
-        assert page in done, f"no tour was planned for {page.name}"
-        done[page].wait()
-        if isinstance(taken[page], BaseException):
-            raise taken[page]
-        return taken[page]
+    def close(self) -> None:
+        self._stop.set()
+        for worker in self._workers:
+            worker.join()
+        _stop_serving(self._server)
 
-    yield tour
-    stop.set()
-    for worker in workers:
-        worker.join()
+
+@pytest.fixture(scope="module")
+def tours(request: pytest.FixtureRequest, built_site: Path):
+    """The tour of a page: of the tours conftest.py started when the site was built, or of tours
+    started now."""
+    _browser_or_skip()
+    started = tours_started_with_the_site(request.config)
+    if started is not None:
+        yield started  # conftest.py closes them at the end of the session
+        return
+    taken = Tours(request.session, built_site)
+    yield taken
+    taken.close()
 
 
 def _reads_tours_of(pages):
