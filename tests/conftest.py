@@ -188,6 +188,7 @@ class _BackgroundBuild:
         self._log = open(self.log_path, "w", encoding="utf-8")
         self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT, cwd=ROOT,
                                         env=kernel_environment(), text=True)
+        self._followed: threading.Event | None = None  # set by then()
 
     @classmethod
     def strict(cls, out: Path) -> "_BackgroundBuild":
@@ -216,7 +217,7 @@ class _BackgroundBuild:
         except subprocess.TimeoutExpired:
             self.stop()
             raise
-        if getattr(self, "_followed", None) is not None:
+        if self._followed is not None:
             self._followed.wait()
         self._log.close()
         return StrictBuild(returncode, self.log_path.read_text(encoding="utf-8", errors="replace"), self.out)

@@ -45,17 +45,24 @@ PAGES = toc_pages()
 PAGE_IDS = [str(p.relative_to(ROOT).with_suffix("")) for p in PAGES]
 
 
+def _missing_browser() -> str | None:
+    """What the browser tests lack on this machine, or None."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (it is pinned in requirements.txt)"
+    if not os.path.exists(CHROMIUM):
+        return "Chromium is not installed (apt-get install chromium; .ci/run does this)"
+    return None
+
+
 def _browser_or_skip():
     """Playwright's sync API, or a loud skip (a failure under CI=true) naming what is missing."""
-    missing = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing = "the playwright package is not installed (it is pinned in requirements.txt)"
-    if missing is None and not os.path.exists(CHROMIUM):
-        missing = "Chromium is not installed (apt-get install chromium; .ci/run does this)"
+    missing = _missing_browser()
     if missing:
         missing_on_this_machine("browser tests", missing)
+    from playwright.sync_api import sync_playwright
+
     return sync_playwright
 
 
@@ -577,20 +584,14 @@ class Tours:
         self._taken: dict[Path, object] = {}
         self._stop = threading.Event()
         self._workers = [threading.Thread(target=self._work, args=(built_site,), daemon=True)
-                         for _ in range(TOUR_WORKERS)]
+                         for _ in range(min(TOUR_WORKERS, len(wanted)))]
         for worker in self._workers:
             worker.start()
 
     @classmethod
     def start_if_possible(cls, session: pytest.Session, built_site: Path) -> "Tours | None":
-        """The tours, started now, if a selected test reads one and the browser is installed."""
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            return None
-        if not os.path.exists(CHROMIUM) or not any(_tour_pages(item, built_site) for item in session.items):
-            return None
-        return cls(session, built_site)
+        """The tours, started now, if the browser is installed (else the ``tours`` fixture skips loudly)."""
+        return None if _missing_browser() else cls(session, built_site)
 
     def _work(self, built_site: Path) -> None:
         from playwright.sync_api import sync_playwright
