@@ -73,12 +73,19 @@ def chromium_path() -> str:
     return path
 
 
-# TeX that MathJax left untypeset in the page's prose (code and typeset math removed),
-# as tests/test_browser.py checks each page of the website.
+# TeX that MathJax left untypeset in the page's prose (code and typeset math left out), as
+# tests/test_browser.py checks each page of the website: the text of ``main`` read in order,
+# skipping those elements whole: the text a copy of ``main`` without them would have, without
+# copying the whole book's page.
 RAW_MATH = """() => {
-  const copy = (document.querySelector('main') || document.body).cloneNode(true);
-  copy.querySelectorAll('pre, code, script, style, .highlight, mjx-container, .MathJax').forEach(e => e.remove());
-  return ['$$', '\\\\(', '\\\\)', '\\\\[', '\\\\begin{', '\\\\frac'].filter(s => copy.textContent.includes(s));
+  const skipped = 'pre, code, script, style, .highlight, mjx-container, .MathJax';
+  const walker = document.createTreeWalker(document.querySelector('main') || document.body,
+    NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT,
+    n => n.nodeType === Node.ELEMENT_NODE && n.matches(skipped) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT);
+  const pieces = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n.nodeType === Node.TEXT_NODE) pieces.push(n.data);
+  const text = pieces.join('');
+  return ['$$', '\\\\(', '\\\\)', '\\\\[', '\\\\begin{', '\\\\frac'].filter(s => text.includes(s));
 }"""
 
 # Sliders saved in the widget states, and sliders the widget manager has drawn.

@@ -107,3 +107,32 @@ def test_the_print_script_unfolds_every_solution_and_notices_one_left_folded(tmp
             assert for_print.evaluate("() => getComputedStyle(document.querySelector('.toggle-button')).display") == "none"
         finally:
             browser.close()
+
+
+# TeX left in the prose, next to TeX that is meant to be there: in code, and in typeset math
+# (MathJax keeps a formula's source nowhere in its output, but a page may show it in code).
+RAW_MATH_PAGE = r"""<!doctype html><html><body><main>
+<p>An untypeset display: $$</p><p>x^2 $$ and an inline \( y</p>
+<pre>\frac{a}{b} \begin{align}</pre><p>In code: <code>\[ \)</code></p>
+<div class="highlight"><span>\begin{cases}</span></div>
+<mjx-container><mjx-math>\frac</mjx-math></mjx-container><span class="MathJax">\]</span>
+</main></body></html>"""
+
+
+def test_the_raw_math_check_reads_the_prose_only() -> None:
+    """The check that make pdf and every page's tour run: it names what is left in the prose, in
+    order of its list, and nothing that is in code or in typeset math."""
+    sync_playwright = _browser_or_skip()
+    from test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    script = _load_print_script()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.set_content(RAW_MATH_PAGE)
+            assert page.evaluate(script.RAW_MATH) == ["$$", "\\("]
+            page.set_content("<main><p>Only typeset math: <mjx-container>x</mjx-container>.</p></main>")
+            assert page.evaluate(script.RAW_MATH) == []
+        finally:
+            browser.close()
