@@ -166,12 +166,15 @@ def _needs_the_build(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that read the strict build run last (the order within each group is kept).
+    """Tests that read the strict build run last, and of those the ones that read a browser tour
+    (tests/test_browser.py) after the others; the order within each group is kept.
 
     The build starts in the background when the first test starts (``_strict_build_in_background``),
-    so the unit tests, doctests and packaging tests run on the machine's other core meanwhile.
+    so the unit tests, doctests and packaging tests run on the machine's other core meanwhile. The
+    tours and `make pdf` start when it ends, in the background too, so the other tests that read
+    the build run while they do, not after them.
     """
-    items.sort(key=_needs_the_build)
+    items.sort(key=lambda item: (_needs_the_build(item), _uses(item, "tours")))
 
 
 class _BackgroundBuild:

@@ -483,8 +483,13 @@ def _fast_input(visit: PageVisit) -> list[dict]:
     return shown
 
 
+def _built_page(built_site: Path, page: Path) -> Path:
+    """The HTML file the build wrote for a page of the book."""
+    return built_site / page.relative_to(ROOT).with_suffix(".html")
+
+
 def _take_tour(browser, site_url: str, built_site: Path, page: Path) -> Tour:
-    has_widgets = WIDGET_STATE in (built_site / page.relative_to(ROOT).with_suffix(".html")).read_text()
+    has_widgets = WIDGET_STATE in _built_page(built_site, page).read_text()
     tour = Tour(page, has_widgets)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     url = _page_url(site_url, page)
@@ -564,8 +569,12 @@ def _tour_pages(item: pytest.Item, built_site: Path) -> list[Path]:
 
 
 class Tours:
-    """The tours of every page the session's selected tests read, started at once in the tests'
-    order; calling it with a page waits for that page's tour only.
+    """The tours of every page the session's selected tests read, started at once, the largest page
+    first; calling it with a page waits for that page's tour only.
+
+    A tour's time grows with its page (axe-core, the page's longest step, visits every element), so
+    the longest tours are taken first and the workers end together, rather than one of them
+    touring the API pages alone at the end.
 
     tests/conftest.py starts them as soon as the strict build has written the site, while the
     tests that do not need a browser still run (:meth:`start_if_possible`); otherwise the
@@ -576,6 +585,7 @@ class Tours:
         wanted: list[Path] = []
         for item in session.items:
             wanted += [page for page in _tour_pages(item, built_site) if page not in wanted]
+        wanted.sort(key=lambda page: -_built_page(built_site, page).stat().st_size)
         self.site_url, self._server = _serve(built_site)
         self._pending: queue.Queue = queue.Queue()
         for page in wanted:
@@ -769,8 +779,9 @@ def test_no_serious_accessibility_violations(tours, page: Path, mode: str) -> No
     assert tour[f"run axe in {mode} mode"] == [], f"{page.name} in {mode} mode"
 
 
+@functools.cache  # asked by every test that reads the widget pages' tours, of one site
 def _widget_pages(built_site: Path) -> list[Path]:
-    pages = [p for p in PAGES if WIDGET_STATE in (built_site / p.relative_to(ROOT).with_suffix(".html")).read_text()]
+    pages = [p for p in PAGES if WIDGET_STATE in _built_page(built_site, p).read_text()]
     assert pages, "no page of the built site has widgets"
     return pages
 
