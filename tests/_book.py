@@ -47,6 +47,11 @@ def toc_pages() -> list[Path]:
     return pages
 
 
+def built_page(built_site: Path, page: Path) -> Path:
+    """The HTML file a build wrote into ``built_site`` (its _build/html) for a page of the book."""
+    return built_site / page.relative_to(ROOT).with_suffix(".html")
+
+
 def is_notebook(page: Path) -> bool:
     """A MyST page is a notebook when its front matter declares a kernel (jupytext header)."""
     if page.suffix == ".ipynb":

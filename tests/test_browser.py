@@ -34,7 +34,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from _book import ROOT, load_script, toc_pages
+from _book import ROOT, built_page, load_script, toc_pages
 from conftest import missing_on_this_machine, tours_started_with_the_site
 
 pytestmark = pytest.mark.build
@@ -483,13 +483,8 @@ def _fast_input(visit: PageVisit) -> list[dict]:
     return shown
 
 
-def _built_page(built_site: Path, page: Path) -> Path:
-    """The HTML file the build wrote for a page of the book."""
-    return built_site / page.relative_to(ROOT).with_suffix(".html")
-
-
 def _take_tour(browser, site_url: str, built_site: Path, page: Path) -> Tour:
-    has_widgets = WIDGET_STATE in _built_page(built_site, page).read_text()
+    has_widgets = WIDGET_STATE in built_page(built_site, page).read_text()
     tour = Tour(page, has_widgets)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     url = _page_url(site_url, page)
@@ -585,7 +580,7 @@ class Tours:
         wanted: list[Path] = []
         for item in session.items:
             wanted += [page for page in _tour_pages(item, built_site) if page not in wanted]
-        wanted.sort(key=lambda page: -_built_page(built_site, page).stat().st_size)
+        wanted.sort(key=lambda page: -built_page(built_site, page).stat().st_size)
         self.site_url, self._server = _serve(built_site)
         self._pending: queue.Queue = queue.Queue()
         for page in wanted:
@@ -781,7 +776,7 @@ def test_no_serious_accessibility_violations(tours, page: Path, mode: str) -> No
 
 @functools.cache  # asked by every test that reads the widget pages' tours, of one site
 def _widget_pages(built_site: Path) -> list[Path]:
-    pages = [p for p in PAGES if WIDGET_STATE in _built_page(built_site, p).read_text()]
+    pages = [p for p in PAGES if WIDGET_STATE in built_page(built_site, p).read_text()]
     assert pages, "no page of the built site has widgets"
     return pages
 

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from _book import ROOT, load_script, pygments_rules, toc_pages
+from _book import ROOT, built_page, load_script, pygments_rules, toc_pages
 
 
 @pytest.mark.build
 def test_every_toc_page_is_built(built_site: Path) -> None:
     for page in toc_pages():
-        html = built_site / page.relative_to(ROOT).with_suffix(".html")
+        html = built_page(built_site, page)
         assert html.exists(), f"{html} was not built"
 
 
@@ -27,7 +27,7 @@ def test_every_toc_page_is_built(built_site: Path) -> None:
 def test_built_pages_show_no_errors_or_warnings(built_site: Path) -> None:
     """No traceback or warning text made it into a page's outputs."""
     for page in toc_pages():
-        text = (built_site / page.relative_to(ROOT).with_suffix(".html")).read_text()
+        text = built_page(built_site, page).read_text()
         for marker in ("Traceback (most recent call last)", "RuntimeWarning", "DeprecationWarning", "UserWarning"):
             assert marker not in text, f"{page.name}: '{marker}' appears in the built page"
 
@@ -61,7 +61,7 @@ def test_image_finder_sees_widget_frames():
 @pytest.mark.build
 def test_every_image_has_alt_text(built_site: Path) -> None:
     for page in toc_pages():
-        text = (built_site / page.relative_to(ROOT).with_suffix(".html")).read_text()
+        text = built_page(built_site, page).read_text()
         for tag in _images(text):
             alt = re.search(r'\balt="([^"]*)"', tag)
             assert alt and alt.group(1).strip(), f"{page.name}: image without alt text: {tag[:200]}"
@@ -122,7 +122,7 @@ def test_code_has_no_span_around_tokens_drawn_as_the_code_text(built_site: Path)
     pattern = re.compile(r'<span class="(' + "|".join(sorted(plain)) + r')">')
     blocks = 0
     for page in toc_pages():
-        text = (built_site / page.relative_to(ROOT).with_suffix(".html")).read_text()
+        text = built_page(built_site, page).read_text()
         # Inside highlighted code only: an API signature's punctuation is Sphinx's, not Pygments'.
         for block in re.findall(r'<div class="highlight"><pre[^>]*>(.*?)</pre>', text, re.S):
             blocks += 1

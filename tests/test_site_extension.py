@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from _book import ROOT, load_script, pygments_rules, toc_pages
+from _book import ROOT, built_page, load_script, pygments_rules, toc_pages
 from conftest import missing_on_this_machine
 
 site = load_script("_ext/nnmath_site.py")
@@ -508,7 +508,7 @@ def test_built_pages_preload_the_fonts_of_their_math(built_site: Path):
     Whether the list is complete, the browser test that reads the fonts of the first screen says."""
     css = (built_site / "_static" / site.MATH_STYLESHEET).read_text(encoding="utf-8")
     for page in toc_pages():
-        path = built_site / page.relative_to(ROOT).with_suffix(".html")
+        path = built_page(built_site, page)
         text = path.read_text(encoding="utf-8")
         fonts = site.math_fonts(text, css)
         if "<mjx-container" not in text:
