@@ -73,10 +73,9 @@ def chromium_path() -> str:
     return path
 
 
-# TeX that MathJax left untypeset in the page's prose (code and typeset math left out), as
-# tests/test_browser.py checks each page of the website: the text of ``main`` read in order,
-# skipping those elements whole: the text a copy of ``main`` without them would have, without
-# copying the whole book's page.
+# TeX that MathJax left untypeset in the page's prose, as tests/test_browser.py checks each page
+# of the website: the text of ``main`` read in order, with code and typeset math skipped whole
+# (the text a copy of ``main`` without them would have, without copying the book's page).
 RAW_MATH = """() => {
   const skipped = 'pre, code, script, style, .highlight, mjx-container, .MathJax';
   const walker = document.createTreeWalker(document.querySelector('main') || document.body,

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from _book import toc_pages
-from test_browser import _browser_or_skip, _load_print_script
+from test_browser import _browser_or_skip, _load_print_script, browser  # noqa: F401 (browser: the fixture)
 
 pytestmark = pytest.mark.build
 
@@ -80,33 +80,27 @@ document.addEventListener('DOMContentLoaded', () => document.querySelectorAll('.
 </body></html>"""
 
 
-def test_the_print_script_unfolds_every_solution_and_notices_one_left_folded(tmp_path) -> None:
+def test_the_print_script_unfolds_every_solution_and_notices_one_left_folded(browser, tmp_path) -> None:
     """Before the page is laid out, the print script opens what the reader would click open;
     where something is still folded it would print, the script's check counts it."""
-    sync_playwright = _browser_or_skip()
-    from test_browser import CHROMIUM, CHROMIUM_ARGS
-
     script = _load_print_script()
     page_file = tmp_path / "folded.html"
     page_file.write_text(FOLDED_PAGE, encoding="utf-8")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            as_read = browser.new_page()
-            as_read.goto(page_file.as_uri())
-            assert as_read.evaluate(script.FOLDED) == 2
-            for_print = browser.new_page()
-            for_print.add_init_script(script.PREPARE_FOR_PRINT)
-            for_print.goto(page_file.as_uri())
-            assert for_print.evaluate(script.FOLDED) == 0
-            # Out of layout until the widgets are drawn, then shown in the print styles.
-            assert for_print.evaluate("() => getComputedStyle(document.body).display") == "none"
-            for_print.evaluate(script.SHOW_THE_BOOK)
-            assert for_print.evaluate("() => getComputedStyle(document.body).display") == "block"
-            assert for_print.evaluate("() => getComputedStyle(document.querySelector('pre')).display") == "block"
-            assert for_print.evaluate("() => getComputedStyle(document.querySelector('.toggle-button')).display") == "none"
-        finally:
-            browser.close()
+    as_read = browser.new_page()
+    as_read.goto(page_file.as_uri())
+    assert as_read.evaluate(script.FOLDED) == 2
+    for_print = browser.new_page()
+    for_print.add_init_script(script.PREPARE_FOR_PRINT)
+    for_print.goto(page_file.as_uri())
+    assert for_print.evaluate(script.FOLDED) == 0
+    # Out of layout until the widgets are drawn, then shown in the print styles.
+    assert for_print.evaluate("() => getComputedStyle(document.body).display") == "none"
+    for_print.evaluate(script.SHOW_THE_BOOK)
+    assert for_print.evaluate("() => getComputedStyle(document.body).display") == "block"
+    assert for_print.evaluate("() => getComputedStyle(document.querySelector('pre')).display") == "block"
+    assert for_print.evaluate("() => getComputedStyle(document.querySelector('.toggle-button')).display") == "none"
+    as_read.close()
+    for_print.close()
 
 
 # TeX left in the prose, next to TeX that is meant to be there: in code, and in typeset math
@@ -119,20 +113,13 @@ RAW_MATH_PAGE = r"""<!doctype html><html><body><main>
 </main></body></html>"""
 
 
-def test_the_raw_math_check_reads_the_prose_only() -> None:
+def test_the_raw_math_check_reads_the_prose_only(browser) -> None:
     """The check that make pdf and every page's tour run: it names what is left in the prose, in
     order of its list, and nothing that is in code or in typeset math."""
-    sync_playwright = _browser_or_skip()
-    from test_browser import CHROMIUM, CHROMIUM_ARGS
-
     script = _load_print_script()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.set_content(RAW_MATH_PAGE)
-            assert page.evaluate(script.RAW_MATH) == ["$$", "\\("]
-            page.set_content("<main><p>Only typeset math: <mjx-container>x</mjx-container>.</p></main>")
-            assert page.evaluate(script.RAW_MATH) == []
-        finally:
-            browser.close()
+    page = browser.new_page()
+    page.set_content(RAW_MATH_PAGE)
+    assert page.evaluate(script.RAW_MATH) == ["$$", "\\("]
+    page.set_content("<main><p>Only typeset math: <mjx-container>x</mjx-container>.</p></main>")
+    assert page.evaluate(script.RAW_MATH) == []
+    page.close()
