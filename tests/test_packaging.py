@@ -68,11 +68,8 @@ def test_artifact_installs_and_runs_the_readme_example(dist: Path, kind: str, tm
     artifact = next(dist.glob(f"nnmath-*.{kind}"))
     environment = reader_environment.without_nnmath()  # new, and without nnmath (tests/conftest.py)
     venv, python = environment.venv, environment.python
-    # --no-compile: byte-compiling what is installed (SymPy's and matplotlib's thousands of modules)
-    # is two thirds of the install's time and checks nothing of nnmath's; the example then compiles
-    # what it imports, and the unit tests import every module of nnmath.
-    install = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile", str(artifact)],
+    install = subprocess.run(  # without byte-compiling, as every install there (ReaderEnvironment)
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(artifact)],
         capture_output=True,
         text=True,
         timeout=900,
