@@ -4,7 +4,9 @@ Jupyter Book 1's ``pdfhtml`` builder does the same with the browser that
 Playwright downloads for itself, which cannot be fetched on machines without
 access to Playwright's download servers. This script drives the system's
 Chromium (Debian's ``chromium``, or the path in ``NNMATH_CHROMIUM``) instead,
-and waits for MathJax and the widgets before it prints.
+and waits for the widgets before it prints. The math is already typeset (at
+build time, by _ext/nnmath_site.py): the page loads no MathJax, and TeX left
+in its prose fails the print.
 
     python _ext/print_pdf.py _build/singlehtml/index.html _build/pdf/book.pdf
 """
@@ -91,12 +93,15 @@ RAW_MATH = """() => {
 SAVED_SLIDERS = """() => (document.documentElement.innerHTML.match(/"_model_name": ?"\\w*SliderModel"/g) || []).length"""
 DRAWN_SLIDERS = "document.querySelectorAll('.widget-slider, .widget-hslider').length"
 
+# MathJax in the page (its math should arrive typeset): nothing waits for it to finish.
+RUNTIME_MATHJAX = "() => typeof window.MathJax !== 'undefined'"
+
 # Solutions and collapsed cells still folded when the page is printed.
 FOLDED = "() => document.querySelectorAll('.admonition.toggle-hidden, details:not([open])').length"
 
 
 def print_pdf(html: Path, pdf: Path, timeout_ms: int = 300_000) -> dict:
-    """Open ``html`` in headless Chromium, wait for math and widgets, and print it to ``pdf``.
+    """Open ``html`` in headless Chromium, wait for the widgets, and print it to ``pdf``.
 
     Returns a report: the PDF's pages and bytes, and the widgets shown. Raises
     SystemExit, naming the problem, if a request failed or left the site, the
@@ -138,11 +143,6 @@ def print_pdf(html: Path, pdf: Path, timeout_ms: int = 300_000) -> dict:
         page.emulate_media(media="print")
         page.add_init_script(PREPARE_FOR_PRINT)
         page.goto(html.as_uri(), wait_until="networkidle")
-        page.evaluate(
-            "() => (window.MathJax && MathJax.startup && MathJax.startup.promise"
-            " ? MathJax.startup.promise.then(() => MathJax.typesetPromise()) : Promise.resolve())"
-        )
-        page.wait_for_load_state("networkidle")
         # On a page this long the widget manager draws a few seconds after the load event
         # (polled every 250 ms: a check on every animation frame keeps the renderer busy).
         saved = page.evaluate(SAVED_SLIDERS)
@@ -152,6 +152,9 @@ def print_pdf(html: Path, pdf: Path, timeout_ms: int = 300_000) -> dict:
             pass
         drawn = page.evaluate(f"() => {DRAWN_SLIDERS}")
         page.evaluate(SHOW_THE_BOOK)
+        if page.evaluate(RUNTIME_MATHJAX):
+            problems.append("the page loads MathJax, which could still be typesetting as it prints; "
+                            "the book's math is typeset at build time (_ext/nnmath_site.py)")
         raw = page.evaluate(RAW_MATH)
         if raw:
             problems.append(f"untypeset math: {raw}")

@@ -123,3 +123,14 @@ def test_the_raw_math_check_reads_the_prose_only(browser) -> None:
     page.set_content("<main><p>Only typeset math: <mjx-container>x</mjx-container>.</p></main>")
     assert page.evaluate(script.RAW_MATH) == []
     page.close()
+
+
+def test_the_print_script_notices_mathjax_in_the_page(browser) -> None:
+    """The page must arrive typeset: MathJax loaded in it is reported, as nothing waits for it."""
+    script = _load_print_script()
+    page = browser.new_page()
+    page.set_content("<main><p>Typeset: <mjx-container>x</mjx-container>.</p></main>")
+    assert page.evaluate(script.RUNTIME_MATHJAX) is False
+    page.set_content("<script>window.MathJax = {startup: {}};</script><main><p>\\(x\\)</p></main>")
+    assert page.evaluate(script.RUNTIME_MATHJAX) is True
+    page.close()
