@@ -254,6 +254,10 @@ PHONE_ROWS = """() => Array.from(document.querySelectorAll('main .widget-slider'
             handle: [box(handle).width, box(handle).height]};
 })"""
 
+# Every name in code in a table that is drawn on more than one line: broken inside the name.
+BROKEN_TABLE_NAMES = """() => Array.from(document.querySelectorAll('main table code.literal span.pre'))
+  .filter(word => word.getClientRects().length > 1).map(word => word.textContent)"""
+
 # The blocks the theme made tab stops when they scroll (its selectors), each that scrolls as
 # [what, tabIndex]: measured here (a forced layout), wherever the block is on the page.
 SCROLLING_BLOCKS = """() => Array.from(document.querySelectorAll(
@@ -538,6 +542,7 @@ def _take_tour(browser, site_url: str, built_site: Path, page: Path) -> Tour:
             tour.step("measure the page at 390 px", lambda: (phone.page.evaluate("() => document.documentElement.scrollWidth"),
                                                              phone.page.evaluate(PHONE_ROWS)))
             tour.step("read the tab stops at 390 px", lambda: phone.page.evaluate(SCROLLING_BLOCKS))
+            tour.step("read the names in tables at 390 px", lambda: phone.page.evaluate(BROKEN_TABLE_NAMES))
             tour.step("run axe at 390 px", lambda: _axe_violations(phone))
             tour.step("record the errors at 390 px", lambda: list(phone.errors))
         finally:
@@ -856,10 +861,13 @@ def test_keyboard_formulas_are_not_tab_stops_and_the_focus_ring_shows(tours, bui
 @pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
 def test_phone_width_no_sideways_scroll_and_big_touch_targets(tours, page: Path) -> None:
     """At 390 px: the page does not scroll sideways; each slider row, its readout and its figure fit on
-    the screen and each slider handle is a touch target of at least 44 x 44 px. axe finds nothing serious."""
+    the screen and each slider handle is a touch target of at least 44 x 44 px; no name in code in a
+    table is broken across lines (the table scrolls in its box instead). axe finds nothing serious."""
     tour = tours(page)
     width, rows = tour["measure the page at 390 px"]
     assert width <= 390, f"{page.name} is {width} px wide at a 390 px screen"
+    broken = tour["read the names in tables at 390 px"]
+    assert broken == [], f"{page.name}: names in a table broken across lines at 390 px: {broken[:5]}"
     for i, row in enumerate(rows):
         for part in ("row", "readout", "figure"):
             assert row[part] <= 390, f"{page.name} slider {i + 1}: its {part} ends at {row[part]:.0f} px"
