@@ -93,7 +93,7 @@ RAW_MATH = """() => {
 SAVED_SLIDERS = """() => (document.documentElement.innerHTML.match(/"_model_name": ?"\\w*SliderModel"/g) || []).length"""
 DRAWN_SLIDERS = "document.querySelectorAll('.widget-slider, .widget-hslider').length"
 
-# MathJax in the page (its math should arrive typeset): nothing waits for it to finish.
+# MathJax, or its configuration, in the page (its math should arrive typeset): nothing waits for it.
 RUNTIME_MATHJAX = "() => typeof window.MathJax !== 'undefined'"
 
 # Solutions and collapsed cells still folded when the page is printed.
@@ -105,7 +105,8 @@ def print_pdf(html: Path, pdf: Path, timeout_ms: int = 300_000) -> dict:
 
     Returns a report: the PDF's pages and bytes, and the widgets shown. Raises
     SystemExit, naming the problem, if a request failed or left the site, the
-    page logged an error, math was left untypeset or a widget was not drawn.
+    page logged an error, defines ``window.MathJax``, left math untypeset, left
+    a solution or a collapsed cell folded, or a widget was not drawn.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
@@ -153,8 +154,8 @@ def print_pdf(html: Path, pdf: Path, timeout_ms: int = 300_000) -> dict:
         drawn = page.evaluate(f"() => {DRAWN_SLIDERS}")
         page.evaluate(SHOW_THE_BOOK)
         if page.evaluate(RUNTIME_MATHJAX):
-            problems.append("the page loads MathJax, which could still be typesetting as it prints; "
-                            "the book's math is typeset at build time (_ext/nnmath_site.py)")
+            problems.append("the page defines window.MathJax (MathJax or its configuration), which nothing "
+                            "waits for; the book's math is typeset at build time (_ext/nnmath_site.py)")
         raw = page.evaluate(RAW_MATH)
         if raw:
             problems.append(f"untypeset math: {raw}")

@@ -328,15 +328,17 @@ class ReaderEnvironment:
 
     Every pip in it installs without byte-compiling (the environment's own pip.conf says so, so the
     install cell's pip obeys it too). Compiling SymPy's, matplotlib's and IPython's thousands of
-    modules checks nothing of nnmath's, and it is most of the first install: 40 CPU-seconds with
-    it, 12 without, on the 2-core machine. Python compiles what a test imports (when it runs), and
-    the unit tests import every module of nnmath.
+    modules checks nothing of nnmath's (pip ignores a module that fails to compile), and it is much
+    of the first install: the install-cell test took 37 CPU-seconds with it and 23 without on the
+    2-core machine (medians of three). Python compiles what a test imports, and the unit tests
+    import every module of nnmath.
     """
 
     def __init__(self, venv: Path) -> None:
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-        # pip's site-wide file (sys.prefix/pip.conf). Not `no-compile = true`: pip reads a "no-" option
-        # from a file as its flag's value, so that line would switch compiling on.
+        # pip's site-wide file (sys.prefix/pip.conf); PIP_* variables and PIP_CONFIG_FILE still win.
+        # Not `no-compile = true`: pip stores a file's value straight into the option's destination,
+        # `compile`, for --no-compile as for --compile, so that line would switch compiling on.
         (venv / "pip.conf").write_text("[install]\ncompile = false\n")
         self.venv = venv
         self.python = venv / "bin" / "python"

@@ -254,7 +254,8 @@ PHONE_ROWS = """() => Array.from(document.querySelectorAll('main .widget-slider'
             handle: [box(handle).width, box(handle).height]};
 })"""
 
-# Every name in code in a table that is drawn on more than one line: broken inside the name.
+# Every word of code in a table (Sphinx writes each as a span.pre) drawn on more than one line,
+# i.e. broken inside the word. Code may still break between its words, at a space.
 BROKEN_TABLE_NAMES = """() => Array.from(document.querySelectorAll('main table code.literal span.pre'))
   .filter(word => word.getClientRects().length > 1).map(word => word.textContent)"""
 
@@ -861,13 +862,13 @@ def test_keyboard_formulas_are_not_tab_stops_and_the_focus_ring_shows(tours, bui
 @pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
 def test_phone_width_no_sideways_scroll_and_big_touch_targets(tours, page: Path) -> None:
     """At 390 px: the page does not scroll sideways; each slider row, its readout and its figure fit on
-    the screen and each slider handle is a touch target of at least 44 x 44 px; no name in code in a
-    table is broken across lines (the table scrolls in its box instead). axe finds nothing serious."""
+    the screen and each slider handle is a touch target of at least 44 x 44 px; no word of code in a
+    table is broken inside the word (the table scrolls in its box instead). axe finds nothing serious."""
     tour = tours(page)
     width, rows = tour["measure the page at 390 px"]
     assert width <= 390, f"{page.name} is {width} px wide at a 390 px screen"
     broken = tour["read the names in tables at 390 px"]
-    assert broken == [], f"{page.name}: names in a table broken across lines at 390 px: {broken[:5]}"
+    assert broken == [], f"{page.name}: words of code in a table broken inside the word at 390 px: {broken[:5]}"
     for i, row in enumerate(rows):
         for part in ("row", "readout", "figure"):
             assert row[part] <= 390, f"{page.name} slider {i + 1}: its {part} ends at {row[part]:.0f} px"
