@@ -179,6 +179,8 @@ def _load_print_script():
 _PRINT_SCRIPT = _load_print_script()
 # The check the PDF export makes too: TeX left in the prose once code and typeset math are removed.
 RAW_MATH_CHECK = _PRINT_SCRIPT.RAW_MATH
+# The PDF export's check too: whether the page defines window.MathJax (its math arrives typeset).
+RUNTIME_MATHJAX = _PRINT_SCRIPT.RUNTIME_MATHJAX
 # The sliders saved in a page's widget states (the PDF export counts them the same way).
 SAVED_SLIDERS = _PRINT_SCRIPT.SAVED_SLIDERS
 SLIDERS_DRAWN = """saved => {
@@ -256,7 +258,7 @@ PHONE_ROWS = """() => Array.from(document.querySelectorAll('main .widget-slider'
 
 # Every word of code in a table (Sphinx writes each as a span.pre) drawn on more than one line,
 # i.e. broken inside the word. Code may still break between its words, at a space.
-BROKEN_TABLE_NAMES = """() => Array.from(document.querySelectorAll('main table code.literal span.pre'))
+TABLE_CODE_BROKEN_IN_A_WORD = """() => Array.from(document.querySelectorAll('main table code.literal span.pre'))
   .filter(word => word.getClientRects().length > 1).map(word => word.textContent)"""
 
 # The blocks the theme made tab stops when they scroll (its selectors), each that scrolls as
@@ -505,7 +507,7 @@ def _take_tour(browser, site_url: str, built_site: Path, page: Path) -> Tour:
                 "() => Array.from(document.querySelectorAll('main img')).map(i => [i.getAttribute('src'), i.getAttribute('alt')])"))
             tour.step("read the math fonts", lambda: p.evaluate(MATH_FONTS))
             tour.step("list the scripts", lambda: ([urlparse(u).path for u in visit.requests],
-                                                   p.evaluate("() => typeof window.MathJax")))
+                                                   p.evaluate(RUNTIME_MATHJAX)))
             tour.step("open the page in light mode", lambda: p.evaluate("() => document.documentElement.dataset.theme"))
             tour.step("look at the figures in light mode", lambda: _figures(visit, page, "light"))
             tour.step("run axe in light mode", lambda: _axe_violations(visit))
@@ -543,7 +545,8 @@ def _take_tour(browser, site_url: str, built_site: Path, page: Path) -> Tour:
             tour.step("measure the page at 390 px", lambda: (phone.page.evaluate("() => document.documentElement.scrollWidth"),
                                                              phone.page.evaluate(PHONE_ROWS)))
             tour.step("read the tab stops at 390 px", lambda: phone.page.evaluate(SCROLLING_BLOCKS))
-            tour.step("read the names in tables at 390 px", lambda: phone.page.evaluate(BROKEN_TABLE_NAMES))
+            tour.step("find code broken inside a word in tables at 390 px",
+                      lambda: phone.page.evaluate(TABLE_CODE_BROKEN_IN_A_WORD))
             tour.step("run axe at 390 px", lambda: _axe_violations(phone))
             tour.step("record the errors at 390 px", lambda: list(phone.errors))
         finally:
@@ -867,7 +870,7 @@ def test_phone_width_no_sideways_scroll_and_big_touch_targets(tours, page: Path)
     tour = tours(page)
     width, rows = tour["measure the page at 390 px"]
     assert width <= 390, f"{page.name} is {width} px wide at a 390 px screen"
-    broken = tour["read the names in tables at 390 px"]
+    broken = tour["find code broken inside a word in tables at 390 px"]
     assert broken == [], f"{page.name}: words of code in a table broken inside the word at 390 px: {broken[:5]}"
     for i, row in enumerate(rows):
         for part in ("row", "readout", "figure"):
@@ -892,7 +895,7 @@ def test_page_loads_only_the_scripts_it_needs(tours, page: Path) -> None:
     paths, mathjax = tour["list the scripts"]
     for what, path in HEAVY_SCRIPTS.items():
         assert not any(p.startswith(path) for p in paths), f"{page.name} loads {what}"
-    assert mathjax == "undefined", f"{page.name} defines window.MathJax"
+    assert mathjax is False, f"{page.name} defines window.MathJax"
     manager = any(p.endswith("html-manager/embed-amd.js") for p in paths)
     assert manager == tour.has_widgets, f"{page.name}: widgets {tour.has_widgets}, widget manager loaded {manager}"
 
