@@ -3,21 +3,21 @@
 The training chapter's large learning rates are chaotic: a change in the last digit of one sum can
 turn an "unstable" run into a "stuck" or "diverged" one (the chapter shows it). Its hidden cells
 assert only outcomes that rounding does not change; this test keeps it so. The strict build runs the
-page with the BLAS kernel this machine's OpenBLAS picks; here the page runs again from a clean kernel
-with another whose sums are ordered differently: OpenBLAS's AVX2 code (``OPENBLAS_CORETYPE=Haswell``),
-or where that is the machine's own kernel or the CPU lacks AVX2, its generic x86-64 code (``Prescott``).
+page with the BLAS kernel OpenBLAS picks for it (the CPU's, or the one ``OPENBLAS_CORETYPE`` names in
+the environment); here the page runs again from a clean kernel with another, whose sums are ordered
+differently: OpenBLAS's AVX2 code (``Haswell``), or where the build already used that or the CPU lacks
+AVX2, its generic x86-64 code (``Prescott``).
 
-Once the chapter asserted that its run at eta = 2.5 was "unstable": true with the Sandybridge and
-Prescott kernels, false with Haswell's, and with SkylakeX's (AVX-512) true or false by where the arrays
-happened to lie in memory (an extra import in the script changed it). The strict build failed on an
-AMD EPYC machine and passed on earlier ones. A second and third kernel do not prove a claim safe from
-rounding, but they catch one that is not, as this one was (the test fails on that version of the page,
-with Haswell's kernel). One kernel more, not two: the page takes about 15 s to run.
+Once the chapter asserted that its run at eta = 2.5 was "unstable": true with the SkylakeX, Sandybridge
+and Prescott kernels, false with Haswell's. The strict build failed on a machine whose environment set
+``OPENBLAS_CORETYPE=Haswell`` and passed on others. A second kernel does not prove a claim safe from
+rounding, but it catches one that is not, as this one was (where the build used SkylakeX's kernel, the
+test fails on that version of the page, with Haswell's). One kernel more, not two: the page takes about
+15 s to run.
 """
 
 from __future__ import annotations
 
-import os
 import platform
 import subprocess
 import sys
@@ -27,6 +27,7 @@ import jupytext
 import pytest
 
 from _book import ROOT
+from conftest import kernel_environment
 
 # The pages whose asserts read chaotic runs.
 PAGES = [ROOT / "book" / "training_a_network.md"]
@@ -34,9 +35,9 @@ PAGES = [ROOT / "book" / "training_a_network.md"]
 # each needs.
 KERNELS = {"Haswell": "avx2", "Prescott": "pni"}  # pni: how Linux names SSE3
 
-# The name of the kernel OpenBLAS picks here, asked of the library NumPy loaded (NumPy's wheels bundle
-# scipy-openblas).
-DEFAULT_KERNEL = """\
+# The name of the kernel OpenBLAS picks for the strict build's kernels, asked of the library NumPy
+# loaded (NumPy's wheels bundle scipy-openblas).
+KERNEL_NAME_SCRIPT = """\
 import ctypes, glob, os, numpy
 lib = ctypes.CDLL(glob.glob(os.path.join(os.path.dirname(numpy.__file__), os.pardir,
                                          "numpy.libs", "libscipy_openblas*.so*"))[0])
@@ -55,37 +56,36 @@ def _cpu_flags() -> set[str]:
 
 
 def _another_kernel() -> tuple[str, str]:
-    """The kernel to run the page with, and the machine's own; a loud skip where there is none."""
+    """The kernel to run the page with, and the strict build's; a loud skip where there is none."""
     if platform.machine().lower() not in ("x86_64", "amd64"):
         pytest.skip(f"OpenBLAS's kernels chosen here are x86-64 code; this machine is {platform.machine()}")
-    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
-    own = subprocess.run([sys.executable, "-c", DEFAULT_KERNEL], env=env, capture_output=True, text=True,
-                         check=True).stdout.strip()
+    own = subprocess.run([sys.executable, "-c", KERNEL_NAME_SCRIPT], env=kernel_environment(), capture_output=True,
+                         text=True, check=True).stdout.strip()
     flags = _cpu_flags()
     for kernel, flag in KERNELS.items():
         if flag in flags and kernel != own:
             return kernel, own
-    pytest.skip(f"no OpenBLAS kernel of {list(KERNELS)} other than this machine's ({own}) runs on this CPU")
+    pytest.skip(f"no OpenBLAS kernel of {list(KERNELS)} other than the strict build's ({own}) runs on this CPU")
 
 
 @pytest.mark.pages
 @pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
-def test_the_page_holds_with_another_blas_kernel(page: Path, monkeypatch) -> None:
+def test_the_page_holds_with_another_blas_kernel(page: Path) -> None:
     import nbclient
     from nbclient.exceptions import CellExecutionError
 
     kernel, own = _another_kernel()
-    monkeypatch.delenv("MPLBACKEND", raising=False)  # as for the strict build's kernels
-    monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    monkeypatch.setenv("OPENBLAS_CORETYPE", kernel)
+    # The strict build's kernel environment, with the other kernel: set for the page's kernel alone, not
+    # in this process, whose tour threads start processes of their own meanwhile.
+    env = {**kernel_environment(), "OPENBLAS_CORETYPE": kernel}
 
     notebook = jupytext.read(page)
     client = nbclient.NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(page.parent)}})
     try:
-        client.execute()
+        client.execute(env=env)
     except CellExecutionError as error:
         index = next((i for i, c in enumerate(notebook.cells)
                       if any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
         pytest.fail(f"{page.name}, cell {index}, fails with OpenBLAS's {kernel} kernel "
-                    f"(this machine's is {own}): "
+                    f"(the strict build's is {own}): "
                     f"a claim depends on rounding.\n{str(error)[-1500:]}")
