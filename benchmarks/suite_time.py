@@ -55,6 +55,8 @@ def _kind(pid: int) -> str | None:
         line = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return None
+    if not line.strip():
+        return None  # a process that has ended and not been waited for yet has no command line
     program = Path(line.split(" ", 1)[0]).name
     if "chromium" in program or "chrome" in program:
         return KINDS[0] if "--type=renderer" in line else KINDS[1]
@@ -64,7 +66,7 @@ def _kind(pid: int) -> str | None:
         return "jupyter-book"
     if program.startswith("node"):
         return KINDS[4]
-    if " -m pytest" in line or program == "pytest":
+    if " -m pytest" in line or program == "pytest" or "exec(eval(sys.stdin.readline()))" in line:  # execnet: xdist
         return "pytest"
     if " -m pip " in line or program in ("pip", "pip3"):
         return "pip"
@@ -142,14 +144,17 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(f"make test failed (exit code {code}): run it to see why")
         yardsticks.append(unit)
         suites.append(suite)
-        print(f"run {run}: bare pytest {unit:.1f} s, make test {suite:.1f} s ({suite / 60:.0f} min {suite % 60:02.0f} s), "
+        minutes, seconds = divmod(round(suite), 60)
+        print(f"run {run}: bare pytest {unit:.1f} s, make test {suite:.1f} s ({minutes} min {seconds} s), "
               f"{suite / unit:.1f} times the bare pytest")
-        print(f"  CPU over make test: {busy:.0f} s busy on the machine, {sum(kinds.values()):.0f} s seen in its processes:")
+        print(f"  CPU over make test: {busy:.0f} s busy on the machine, "
+              f"{sum(kinds.values()):.0f} s seen in its processes:")
         for kind, cpu in sorted(kinds.items(), key=lambda item: -item[1]):
             print(f"    {cpu:6.0f} s  {kind}")
     unit, suite = statistics.median(yardsticks), statistics.median(suites)
     verdict = "within" if suite <= GOAL_SECONDS else "over"
-    print(f"median of {args.runs}: bare pytest {unit:.1f} s, make test {suite:.1f} s, {verdict} the goal of {GOAL_SECONDS} s")
+    print(f"median of {args.runs}: bare pytest {unit:.1f} s, make test {suite:.1f} s, "
+          f"{verdict} the goal of {GOAL_SECONDS} s")
 
 
 if __name__ == "__main__":
