@@ -14,6 +14,7 @@ in its prose fails the print.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -100,6 +101,27 @@ RUNTIME_MATHJAX = "() => typeof window.MathJax !== 'undefined'"
 FOLDED = "() => document.querySelectorAll('.admonition.toggle-hidden, details:not([open])').length"
 
 
+@contextlib.contextmanager
+def _the_page_to_print(html: Path):
+    """The file to open for ``html``: itself, or the root page where it is Jupyter Book's redirect.
+
+    Jupyter Book's top index.html only redirects to the root page, book/index.html, which the
+    single-page builder writes with addresses (_static/, _images/) relative to the top folder.
+    A copy at the top, next to those folders, prints with them. It is removed after the print:
+    left in the folder, the next single-page build would take it for one of its own pages.
+    """
+    redirect = re.search(r'http-equiv="Refresh" content="0; url=([^"]+)"', html.read_text(errors="replace"), re.I)
+    if not redirect:
+        yield html
+        return
+    copy = html.parent / "_print.html"
+    copy.write_text((html.parent / redirect.group(1)).read_text(encoding="utf-8"), encoding="utf-8")
+    try:
+        yield copy
+    finally:
+        copy.unlink(missing_ok=True)
+
+
 def print_pdf(html: Path, pdf: Path, timeout_ms: int = 300_000) -> dict:
     """Open ``html`` in headless Chromium, wait for the widgets, and print it to ``pdf``.
 
@@ -114,17 +136,9 @@ def print_pdf(html: Path, pdf: Path, timeout_ms: int = 300_000) -> dict:
     html = html.resolve()
     if not html.exists():
         raise SystemExit(f"print_pdf: {html} does not exist; build it with `make pdf`")
-    # Jupyter Book's top index.html only redirects to the root page, book/index.html,
-    # which the single-page builder writes with addresses (_static/, _images/) relative
-    # to the top folder. A copy at the top, next to those folders, prints with them.
-    redirect = re.search(r'http-equiv="Refresh" content="0; url=([^"]+)"', html.read_text(errors="replace"), re.I)
-    if redirect:
-        page_file = html.parent / redirect.group(1)
-        html = html.parent / "_print.html"
-        html.write_text(page_file.read_text(encoding="utf-8"), encoding="utf-8")
     pdf.parent.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
-    with sync_playwright() as p:
+    with _the_page_to_print(html) as page_file, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page()
         page.set_default_timeout(timeout_ms)
@@ -143,7 +157,7 @@ def print_pdf(html: Path, pdf: Path, timeout_ms: int = 300_000) -> dict:
         # layout costs seconds, and one in the screen's styles would be thrown away.
         page.emulate_media(media="print")
         page.add_init_script(PREPARE_FOR_PRINT)
-        page.goto(html.as_uri(), wait_until="networkidle")
+        page.goto(page_file.as_uri(), wait_until="networkidle")
         # On a page this long the widget manager draws a few seconds after the load event
         # (polled every 250 ms: a check on every animation frame keeps the renderer busy).
         saved = page.evaluate(SAVED_SLIDERS)

@@ -10,12 +10,13 @@ reader of the PDF would check: every chapter is in it, figures and all.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
-from _book import toc_pages
+from _book import load_script, toc_pages
 from test_browser import _browser_or_skip, _load_print_script, browser  # noqa: F401 (browser: the fixture)
 
 pytestmark = pytest.mark.build
@@ -37,6 +38,20 @@ def test_the_single_page_build_reuses_the_executed_pages(printed_book) -> None:
     """After `make book`, `make pdf` executes nothing again: it takes seconds, not minutes."""
     *_, log = printed_book
     assert re.search(r"updating environment: 0 added, 0 changed, 0 removed", log), log[-3000:]
+
+
+def test_make_pdf_leaves_only_the_builds_own_pages_so_it_can_run_again(printed_book, made_pdf) -> None:
+    """Every HTML file in the single-page folder after the print is a page that build recorded as its
+    own (tests the print script's copy of the root page is gone). The next `make pdf` stops on any
+    other typeset page it finds there, as it cannot know that page's formulas."""
+    site = load_script("_ext/nnmath_site.py")
+    html, *_ = printed_book
+    folder = html.parent.parent
+    record = made_pdf.out / "_build" / ".doctrees" / site.TYPESET_RECORD.format(builder="singlehtml")
+    recorded = set(json.loads(record.read_text(encoding="utf-8")))
+    left = {page.relative_to(folder).as_posix() for page in site._built_pages(folder)}
+    assert "book/index.html" in recorded
+    assert left <= recorded, f"not written by the single-page build: {sorted(left - recorded)}"
 
 
 def test_every_chapter_is_in_the_printed_page(printed_book) -> None:
