@@ -261,6 +261,12 @@ PHONE_ROWS = """() => Array.from(document.querySelectorAll('main .widget-slider'
 TABLE_CODE_BROKEN_IN_A_WORD = """() => Array.from(document.querySelectorAll('main table code.literal span.pre'))
   .filter(word => word.getClientRects().length > 1).map(word => word.textContent)"""
 
+# Each code cell whose box scrolls sideways, as [its first line, the box's width, its content's width]
+# (a folded cell's box is laid out too, and measured).
+CODE_CELLS_SCROLLING = """() => Array.from(document.querySelectorAll('main .cell_input pre'))
+  .filter(box => box.scrollWidth > box.clientWidth)
+  .map(box => [box.textContent.split('\\n')[0].slice(0, 60), box.clientWidth, box.scrollWidth])"""
+
 # The blocks the theme made tab stops when they scroll (its selectors), each that scrolls as
 # [what, tabIndex]: measured here (a forced layout), wherever the block is on the page.
 SCROLLING_BLOCKS = """() => Array.from(document.querySelectorAll(
@@ -512,6 +518,7 @@ def _take_tour(browser, site_url: str, built_site: Path, page: Path) -> Tour:
             tour.step("read the images' alt text", lambda: p.evaluate(
                 "() => Array.from(document.querySelectorAll('main img')).map(i => [i.getAttribute('src'), i.getAttribute('alt')])"))
             tour.step("read the math fonts", lambda: p.evaluate(MATH_FONTS))
+            tour.step("measure the code cells at 1280 px", lambda: p.evaluate(CODE_CELLS_SCROLLING))
             tour.step("list the scripts", lambda: ([urlparse(u).path for u in visit.requests],
                                                    p.evaluate(RUNTIME_MATHJAX)))
             tour.step("open the page in light mode", lambda: p.evaluate("() => document.documentElement.dataset.theme"))
@@ -885,6 +892,14 @@ def test_phone_width_no_sideways_scroll_and_big_touch_targets(tours, page: Path)
     assert tour["run axe at 390 px"] == [], f"{page.name} at 390 px"
     errors = tour["record the errors at 390 px"]
     assert not errors, "\n".join(errors)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
+def test_code_cells_fit_their_boxes_at_1280_px(tours, page: Path) -> None:
+    """At 1280 px, where both sidebars narrow the article, a code cell's lines (at most 78 characters:
+    tests/test_pages.py) fit its box: none scrolls sideways (nnmath-site.css sizes code to its box)."""
+    scrolling = tours(page)["measure the code cells at 1280 px"]
+    assert scrolling == [], f"{page.name}: code cells that scroll sideways at 1280 px: {scrolling[:5]}"
 
 
 # What the site no longer loads (benchmarks/page_weight.py prints what every page costs).

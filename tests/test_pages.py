@@ -35,7 +35,8 @@ def test_every_page_with_code_cells_is_executed() -> None:
 
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES, ids=PAGE_IDS)
 def test_code_lines_fit_the_code_box(page: Path) -> None:
-    """The rendered code box shows about 78 characters; longer lines are cut off on the website."""
+    """A code cell's box on the website holds 78 characters from 960 px up (nnmath-site.css sizes the
+    code to its box; tests/test_browser.py checks it at 1280 px); a longer line would scroll sideways."""
     notebook = jupytext.read(page)
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
