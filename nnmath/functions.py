@@ -142,10 +142,13 @@ class ScalarFunction:
             raise ValueError(f"{what} must have the shape of x {array.shape}, got shape {result.shape}")
         return _validate.finite_result(result, what, "use smaller x")
 
-    def backward(self, z: NDArray[np.float64], dL_da: NDArray[np.float64]) -> NDArray[np.float64]:
-        r"""The chain rule through this function used as an activation, :math:`a = g(z)`.
+    def backward(self, z: NDArray[np.float64],
+                 dL_da: NDArray[np.float64]) -> NDArray[np.float64]:
+        r"""The chain rule through this function, the activation :math:`a = g(z)`.
 
-        .. math:: \frac{\partial \mathcal{L}}{\partial z} = \frac{\partial \mathcal{L}}{\partial a} \odot g'(z)
+        .. math::
+           \frac{\partial \mathcal{L}}{\partial z}
+           = \frac{\partial \mathcal{L}}{\partial a} \odot g'(z)
 
         Each output depends on its own input only, so the gradient with
         respect to ``a`` is multiplied entry by entry by :math:`g'(z)`. This is

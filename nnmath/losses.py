@@ -204,7 +204,8 @@ class Loss:
         Parameters
         ----------
         z, a : ndarray, shape (n_samples, n_out)
-            The output layer's net inputs :math:`z^L` and outputs :math:`a^L = g(z^L)`.
+            The output layer's net inputs :math:`z^L` and its outputs
+            :math:`a^L = g(z^L)`.
         t : ndarray, shape like ``a``
             The targets.
 
@@ -220,13 +221,19 @@ class Loss:
         """
         return self(a, t)
 
-    def output_error(self, g: "ScalarFunction | Softmax", z: NDArray[np.float64], a: NDArray[np.float64],
-                     t: NDArray[np.float64]) -> NDArray[np.float64]:
-        r"""The output error :math:`\delta^L = \partial\mathcal{L}/\partial z^L` of a network.
+    def output_error(
+        self,
+        g: "ScalarFunction | Softmax",
+        z: NDArray[np.float64],
+        a: NDArray[np.float64],
+        t: NDArray[np.float64],
+    ) -> NDArray[np.float64]:
+        r"""The output error :math:`\delta^L = \partial\mathcal{L}/\partial z^L`.
 
         See the chapter :ref:`chapter-backpropagation`.
 
-        .. math:: \delta^L = \frac{\partial \mathcal{L}}{\partial a^L} \odot g'(z^L)
+        .. math::
+           \delta^L = \frac{\partial \mathcal{L}}{\partial a^L} \odot g'(z^L)
 
         The loss's gradient with respect to the output, taken back through the
         output activation ``g`` by the chain rule (``g.backward``; for a softmax
@@ -237,7 +244,8 @@ class Loss:
         g : ScalarFunction or Softmax
             The output layer's activation.
         z, a : ndarray, shape (n_samples, n_out)
-            The output layer's net inputs :math:`z^L` and outputs :math:`a^L = g(z^L)`.
+            The output layer's net inputs :math:`z^L` and its outputs
+            :math:`a^L = g(z^L)`.
         t : ndarray, shape like ``a``
             The targets.
 
@@ -252,7 +260,8 @@ class Loss:
 
         >>> import numpy as np, nnmath
         >>> z = np.array([[0.0]])
-        >>> nnmath.sse.output_error(nnmath.sigmoid, z, nnmath.sigmoid(z), np.array([[1.0]]))
+        >>> a, t = nnmath.sigmoid(z), np.array([[1.0]])
+        >>> nnmath.sse.output_error(nnmath.sigmoid, z, a, t)
         array([[-0.125]])
         """
         return g.backward(z, self.gradient(a, t))
@@ -530,9 +539,14 @@ class CrossEntropy(Loss):
         """
         return _cross_entropy_of_logits(z, t, "cross_entropy.value_at_output(z, a, t)")
 
-    def output_error(self, g: "ScalarFunction | Softmax", z: NDArray[np.float64], p: NDArray[np.float64],
-                     t: NDArray[np.float64]) -> NDArray[np.float64]:
-        r"""The output error of softmax with cross-entropy, :math:`\delta^L = (p - t)/N`.
+    def output_error(
+        self,
+        g: "ScalarFunction | Softmax",
+        z: NDArray[np.float64],
+        p: NDArray[np.float64],
+        t: NDArray[np.float64],
+    ) -> NDArray[np.float64]:
+        r"""The output error of softmax and cross-entropy, :math:`(p - t)/N`.
 
         See the chapter :ref:`chapter-losses`, which derives it: the softmax's
         Jacobian and the logarithm's :math:`1/p` cancel, which leaves the
@@ -545,7 +559,8 @@ class CrossEntropy(Loss):
         g : Softmax
             The output layer's activation, softmax.
         z, p : ndarray, shape (n_samples, n_classes)
-            The logits :math:`z^L` and the probabilities :math:`p = \operatorname{softmax}(z^L)`.
+            The logits :math:`z^L` and the probabilities
+            :math:`p = \operatorname{softmax}(z^L)`.
         t : ndarray, shape like ``p``
             The targets, each row a probability distribution.
 
@@ -558,7 +573,8 @@ class CrossEntropy(Loss):
         >>> import numpy as np, nnmath
         >>> from nnmath.activations import SOFTMAX
         >>> z = np.array([[0.0, 0.0]])
-        >>> nnmath.cross_entropy.output_error(SOFTMAX, z, SOFTMAX(z), np.array([[1.0, 0.0]]))
+        >>> p, t = SOFTMAX(z), np.array([[1.0, 0.0]])
+        >>> nnmath.cross_entropy.output_error(SOFTMAX, z, p, t)
         array([[-0.5,  0.5]])
         """
         return (p - t) / t.shape[0]

@@ -270,13 +270,17 @@ class Trace:
 
 
 def layer_error(
-    delta_next: NDArray[np.float64], W_next: NDArray[np.float64], g: ScalarFunction, z: NDArray[np.float64]
+    delta_next: NDArray[np.float64],
+    W_next: NDArray[np.float64],
+    g: ScalarFunction,
+    z: NDArray[np.float64],
 ) -> NDArray[np.float64]:
     r"""The error term of hidden layer :math:`l` from the layer above it.
 
     See the chapter :ref:`chapter-backpropagation`.
 
-    .. math:: \delta^{l} = \bigl(W^{l+1\top} \delta^{l+1}\bigr) \odot g'(z^{l})
+    .. math::
+       \delta^{l} = \bigl(W^{l+1\top} \delta^{l+1}\bigr) \odot g'(z^{l})
 
     With one sample per row, :math:`W^{l+1\top}\delta^{l+1}` for every sample
     at once is ``delta_next @ W_next``.
@@ -301,7 +305,8 @@ def layer_error(
     --------
     >>> import numpy as np, nnmath
     >>> from nnmath.network import layer_error
-    >>> layer_error(np.array([[2.0]]), np.array([[1.0, -1.0]]), nnmath.tanh, np.zeros((1, 2)))
+    >>> delta_next, W_next = np.array([[2.0]]), np.array([[1.0, -1.0]])
+    >>> layer_error(delta_next, W_next, nnmath.tanh, np.zeros((1, 2)))
     array([[ 2., -2.]])
     """
     return (delta_next @ W_next) * g._derivative(z)
@@ -310,12 +315,13 @@ def layer_error(
 def parameter_gradients(
     delta: NDArray[np.float64], a_prev: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    r"""The gradients of layer :math:`l`'s weights and biases from its error term.
+    r"""The gradients of layer :math:`l`'s weights and biases, from its error.
 
     See the chapter :ref:`chapter-backpropagation`.
 
-    .. math:: \frac{\partial\mathcal{L}}{\partial W^{l}} = \delta^{l} a^{l-1\top}, \qquad
-       \frac{\partial\mathcal{L}}{\partial b^{l}} = \delta^{l}
+    .. math::
+       \frac{\partial\mathcal{L}}{\partial W^{l}} = \delta^{l} a^{l-1\top},
+       \qquad \frac{\partial\mathcal{L}}{\partial b^{l}} = \delta^{l}
 
     Every sample uses every weight, so with one sample per row each gradient
     is the sum over the samples: ``delta.T @ a_prev`` adds up the outer
@@ -338,7 +344,9 @@ def parameter_gradients(
     --------
     >>> import numpy as np
     >>> from nnmath.network import parameter_gradients
-    >>> parameter_gradients(np.array([[1.0], [2.0]]), np.array([[3.0, 0.0], [1.0, 1.0]]))
+    >>> delta = np.array([[1.0], [2.0]])
+    >>> a_prev = np.array([[3.0, 0.0], [1.0, 1.0]])
+    >>> parameter_gradients(delta, a_prev)
     (array([[5., 2.]]), array([3.]))
     """
     dW = delta.T @ a_prev
@@ -866,8 +874,9 @@ class MLP:
         trace.loss_name = loss_fn.name
         return trace
 
-    def _backward(self, trace: Trace, T: NDArray[np.float64], loss: Loss) -> Layers[NDArray[np.float64]]:
-        r"""The error terms :math:`\delta^L, \delta^{L-1}, \dots, \delta^1`, from the output down."""
+    def _backward(self, trace: Trace, T: NDArray[np.float64],
+                  loss: Loss) -> Layers[NDArray[np.float64]]:
+        r"""The error terms :math:`\delta^L` down to :math:`\delta^1`."""
         L, z, a, g = self.n_layers, trace.z, trace.a, self._functions
         W = Layers(self.weights, first=1)
         delta = {L: loss.output_error(g[L], z[L], a[L], T)}

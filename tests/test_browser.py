@@ -261,9 +261,10 @@ PHONE_ROWS = """() => Array.from(document.querySelectorAll('main .widget-slider'
 TABLE_CODE_BROKEN_IN_A_WORD = """() => Array.from(document.querySelectorAll('main table code.literal span.pre'))
   .filter(word => word.getClientRects().length > 1).map(word => word.textContent)"""
 
-# Each code cell whose box scrolls sideways, as [its first line, the box's width, its content's width]
-# (a folded cell's box is laid out too, and measured).
-CODE_CELLS_SCROLLING = """() => Array.from(document.querySelectorAll('main .cell_input pre'))
+# Each box of a chapter's code (a code cell, or the package's source it includes) that scrolls
+# sideways, as [its first line, the box's width, its content's width] (a folded cell's box is laid
+# out too, and measured).
+CODE_BOXES_SCROLLING = """() => Array.from(document.querySelectorAll('main .cell_input pre, main div.highlight-python pre'))
   .filter(box => box.scrollWidth > box.clientWidth)
   .map(box => [box.textContent.split('\\n')[0].slice(0, 60), box.clientWidth, box.scrollWidth])"""
 
@@ -518,7 +519,7 @@ def _take_tour(browser, site_url: str, built_site: Path, page: Path) -> Tour:
             tour.step("read the images' alt text", lambda: p.evaluate(
                 "() => Array.from(document.querySelectorAll('main img')).map(i => [i.getAttribute('src'), i.getAttribute('alt')])"))
             tour.step("read the math fonts", lambda: p.evaluate(MATH_FONTS))
-            tour.step("measure the code cells at 1280 px", lambda: p.evaluate(CODE_CELLS_SCROLLING))
+            tour.step("measure the code boxes at 1280 px", lambda: p.evaluate(CODE_BOXES_SCROLLING))
             tour.step("list the scripts", lambda: ([urlparse(u).path for u in visit.requests],
                                                    p.evaluate(RUNTIME_MATHJAX)))
             tour.step("open the page in light mode", lambda: p.evaluate("() => document.documentElement.dataset.theme"))
@@ -895,11 +896,12 @@ def test_phone_width_no_sideways_scroll_and_big_touch_targets(tours, page: Path)
 
 
 @pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
-def test_code_cells_fit_their_boxes_at_1280_px(tours, page: Path) -> None:
-    """At 1280 px, where both sidebars narrow the article, a code cell's lines (at most 78 characters:
-    tests/test_pages.py) fit its box: none scrolls sideways (nnmath-site.css sizes code to its box)."""
-    scrolling = tours(page)["measure the code cells at 1280 px"]
-    assert scrolling == [], f"{page.name}: code cells that scroll sideways at 1280 px: {scrolling[:5]}"
+def test_code_fits_its_box_at_1280_px(tours, page: Path) -> None:
+    """At 1280 px, where both sidebars narrow the article, the lines of a code cell or of included
+    source (at most 78 characters: tests/test_pages.py) fit their box: none scrolls sideways
+    (nnmath-site.css sizes a chapter's code to its box)."""
+    scrolling = tours(page)["measure the code boxes at 1280 px"]
+    assert scrolling == [], f"{page.name}: code that scrolls sideways at 1280 px: {scrolling[:5]}"
 
 
 # What the site no longer loads (benchmarks/page_weight.py prints what every page costs).

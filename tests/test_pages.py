@@ -45,6 +45,31 @@ def test_code_lines_fit_the_code_box(page: Path) -> None:
             assert len(line) <= 78, f"cell {index} of {page.name} has a {len(line)}-character line: {line!r}"
 
 
+# A {literalinclude} directive of a page and its options (one per line, after the directive).
+LITERAL_INCLUDE = re.compile(r"^```\{literalinclude\} (?P<path>\S+)\n(?P<options>(?::[\w-]+:.*\n)*)", re.M)
+
+
+def _included_source(page: Path, match: re.Match) -> str:
+    """The lines a {literalinclude} shows, as Sphinx's own reader selects them (pyobject, start-at...)."""
+    from types import SimpleNamespace
+
+    import yaml
+    from sphinx.directives.code import LiteralIncludeReader
+
+    options = {name: yaml.safe_load(value) for name, value in re.findall(r"^:([\w-]+):(.*)$", match["options"], re.M)}
+    config = SimpleNamespace(source_encoding="utf-8")
+    return LiteralIncludeReader(str((page.parent / match["path"]).resolve()), options, config).read()[0]
+
+
+@pytest.mark.parametrize("page", toc_pages(), ids=[str(p.relative_to(ROOT)) for p in toc_pages()])
+def test_included_source_fits_the_code_box(page: Path) -> None:
+    """The package's code a chapter shows ({literalinclude}) fits the same 78 characters as a code cell
+    (the website sizes both to their box: tests/test_browser.py)."""
+    for match in LITERAL_INCLUDE.finditer(page.read_text(encoding="utf-8")):
+        for line in _included_source(page, match).splitlines():
+            assert len(line) <= 78, f"{page.name} includes {match['path']} with a {len(line)}-character line: {line!r}"
+
+
 # MyST-NB's report of a cell that raised during the build:
 #   An error occurred while executing the following cell:
 #   ------------------
