@@ -218,6 +218,17 @@ def _citations(app: Sphinx) -> dict[str, tuple[str, str]]:
     return found
 
 
+def included_source(path: Path, options: dict, config: Any) -> str:
+    """The lines a page's ``{literalinclude}`` of ``path`` shows, selected by Sphinx's own reader from the
+    directive's ``options`` (``pyobject``, ``start-at``...; those that only label the block are ignored)."""
+    from sphinx.directives.code import LiteralIncludeReader
+
+    selecting = {key: int(value) if key in ("dedent", "lineno-start") else value
+                 for key, value in options.items() if key not in ("language", "caption", "name")}
+    text, _ = LiteralIncludeReader(str(path), selecting, config).read()
+    return text
+
+
 def page_references(app: Sphinx, pagename: str, notebook: Any, glue_file: Path | None = None) -> Any:
     """What :mod:`portable_markdown` needs to convert ``pagename``'s Markdown, from the build.
 
@@ -225,7 +236,6 @@ def page_references(app: Sphinx, pagename: str, notebook: Any, glue_file: Path |
     in ``<page>.glue.json`` beside it (``glue_file``).
     """
     from portable_markdown import References
-    from sphinx.directives.code import LiteralIncludeReader
 
     env = app.env
     options = app.config.html_theme_options or {}
@@ -246,10 +256,7 @@ def page_references(app: Sphinx, pagename: str, notebook: Any, glue_file: Path |
     source_dir = (Path(app.srcdir) / pagename).parent
 
     def include(path: str, include_options: dict) -> str:
-        parsed = {key: int(value) if key in ("dedent", "lineno-start") else value
-                  for key, value in include_options.items() if key not in ("language", "caption", "name")}
-        text, _ = LiteralIncludeReader(str(source_dir / path), parsed, app.config).read()
-        return text
+        return included_source(source_dir / path, include_options, app.config)
 
     if not hasattr(app, "_nnmath_citations"):
         app._nnmath_citations = _citations(app)

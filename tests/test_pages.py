@@ -19,10 +19,14 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from _book import ROOT, is_notebook, toc_pages
+from _book import ROOT, is_notebook, load_script, toc_pages
 
+site = load_script("_ext/nnmath_site.py", "nnmath_site_pages")
 NOTEBOOK_PAGES = [p for p in toc_pages() if is_notebook(p)]
 PAGE_IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOK_PAGES]
+# The characters a line of code may have: what a code box on the website holds from 960 px up
+# (nnmath-site.css sizes the code to its box; tests/test_browser.py checks it at 1280 px).
+CODE_BOX_CHARACTERS = 78
 
 
 def test_every_page_with_code_cells_is_executed() -> None:
@@ -35,14 +39,14 @@ def test_every_page_with_code_cells_is_executed() -> None:
 
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES, ids=PAGE_IDS)
 def test_code_lines_fit_the_code_box(page: Path) -> None:
-    """A code cell's box on the website holds 78 characters from 960 px up (nnmath-site.css sizes the
+    """A code cell's box on the website holds 78 characters (CODE_BOX_CHARACTERS) from 960 px up (nnmath-site.css sizes the
     code to its box; tests/test_browser.py checks it at 1280 px); a longer line would scroll sideways."""
     notebook = jupytext.read(page)
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
             continue
         for line in cell.source.splitlines():
-            assert len(line) <= 78, f"cell {index} of {page.name} has a {len(line)}-character line: {line!r}"
+            assert len(line) <= CODE_BOX_CHARACTERS, f"cell {index} of {page.name} has a {len(line)}-character line: {line!r}"
 
 
 # A {literalinclude} directive of a page and its options (one per line, after the directive).
@@ -50,15 +54,14 @@ LITERAL_INCLUDE = re.compile(r"^```\{literalinclude\} (?P<path>\S+)\n(?P<options
 
 
 def _included_source(page: Path, match: re.Match) -> str:
-    """The lines a {literalinclude} shows, as Sphinx's own reader selects them (pyobject, start-at...)."""
+    """The lines a {literalinclude} shows, selected as the build selects them (nnmath_site.included_source)."""
     from types import SimpleNamespace
 
     import yaml
-    from sphinx.directives.code import LiteralIncludeReader
 
     options = {name: yaml.safe_load(value) for name, value in re.findall(r"^:([\w-]+):(.*)$", match["options"], re.M)}
     config = SimpleNamespace(source_encoding="utf-8")
-    return LiteralIncludeReader(str((page.parent / match["path"]).resolve()), options, config).read()[0]
+    return site.included_source((page.parent / match["path"]).resolve(), options, config)
 
 
 @pytest.mark.parametrize("page", toc_pages(), ids=[str(p.relative_to(ROOT)) for p in toc_pages()])
@@ -67,7 +70,7 @@ def test_included_source_fits_the_code_box(page: Path) -> None:
     (the website sizes both to their box: tests/test_browser.py)."""
     for match in LITERAL_INCLUDE.finditer(page.read_text(encoding="utf-8")):
         for line in _included_source(page, match).splitlines():
-            assert len(line) <= 78, f"{page.name} includes {match['path']} with a {len(line)}-character line: {line!r}"
+            assert len(line) <= CODE_BOX_CHARACTERS, f"{page.name} includes {match['path']} with a {len(line)}-character line: {line!r}"
 
 
 # MyST-NB's report of a cell that raised during the build:
