@@ -1191,7 +1191,7 @@ def training_frame(
                  f"{final:.1%} correct")
     elif np.any(loss[1:] > SPIKE * start):
         status = "unstable"
-        label = (f"unstable with η = {eta:g}: the loss jumps up to {loss.max():.3g}, "
+        label = (f"unstable with η = {eta:g}: the loss jumps to {loss.max():.3g}, "
                  f"{final:.1%} correct after {n} steps")
     else:
         status = "slow"

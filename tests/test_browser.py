@@ -261,10 +261,11 @@ PHONE_ROWS = """() => Array.from(document.querySelectorAll('main .widget-slider'
 TABLE_CODE_BROKEN_IN_A_WORD = """() => Array.from(document.querySelectorAll('main table code.literal span.pre'))
   .filter(word => word.getClientRects().length > 1).map(word => word.textContent)"""
 
-# Each box of a chapter's code (a code cell, or the package's source it includes) that scrolls
+# Each box of a chapter's code (a code cell, what it printed, or the package's source it includes) that scrolls
 # sideways, as [its first line, the box's width, its content's width] (a folded cell's box is laid
 # out too, and measured).
-CODE_BOXES_SCROLLING = """() => Array.from(document.querySelectorAll('main .cell_input pre, main div.highlight-python pre'))
+CODE_BOXES_SCROLLING = """() => Array.from(document.querySelectorAll(
+    'main .cell_input pre, main .cell_output pre, main div.highlight-python pre'))
   .filter(box => box.scrollWidth > box.clientWidth)
   .map(box => [box.textContent.split('\\n')[0].slice(0, 60), box.clientWidth, box.scrollWidth])"""
 

@@ -27,6 +27,21 @@ PAGE_IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOK_PAGES]
 # The characters a line of code may have: what a code box on the website holds from 960 px up
 # (nnmath-site.css sizes the code to its box; tests/test_browser.py checks it at 1280 px).
 CODE_BOX_CHARACTERS = 78
+ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _printed_lines(output: dict) -> list[str]:
+    """The lines an output shows as text in a code box: what was printed, a result shown
+    only as text (not as math, HTML, an image or a widget), a traceback without its colours."""
+    if output.get("output_type") == "stream":
+        text = "".join(output["text"])
+    elif output.get("output_type") == "error":
+        text = "\n".join(output["traceback"])
+    elif set(output.get("data", {})) == {"text/plain"}:
+        text = "".join(output["data"]["text/plain"])
+    else:
+        return []
+    return ANSI_COLOUR.sub("", text).splitlines()
 
 
 def test_every_page_with_code_cells_is_executed() -> None:
@@ -127,6 +142,9 @@ def test_page_executes_from_a_clean_kernel(page: Path, strict_build) -> None:
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
                 problems.append(f"cell {index} wrote to stderr: {''.join(output['text'])[:300]}")
         outputs = cell.get("outputs", [])
+        for output in outputs:  # its box holds as many characters as a code cell's
+            problems += [f"cell {index} printed a {len(line)}-character line: {line!r}"
+                         for line in _printed_lines(output) if len(line) > CODE_BOX_CHARACTERS]
         for before, after in zip(outputs, outputs[1:]):  # the page shows what it printed as one block
             if before.get("output_type") == after.get("output_type") == "stream" and before["name"] == after["name"]:
                 problems.append(f"cell {index}: its {after['name']} is split in two outputs before "
