@@ -170,11 +170,14 @@ class SliderWidget:
     --------
     >>> import nnmath
     >>> from nnmath.widgets import learning_rate_widget
-    >>> widget = learning_rate_widget(nnmath.quadratic(1.0), learning_rates=[0.5, 1.5], dpi=30)
-    >>> list(widget.controls), [f.status for f in widget.frames]
+    >>> f = nnmath.quadratic(1.0)
+    >>> widget = learning_rate_widget(f, learning_rates=[0.5, 1.5], dpi=30)
+    >>> list(widget.controls), [frame.status for frame in widget.frames]
     (['learning_rate'], ['converged', 'diverged'])
-    >>> widget.slider is widget.controls["learning_rate"], widget.link is widget.links[0]
-    (True, True)
+    >>> widget.slider is widget.controls["learning_rate"]
+    True
+    >>> widget.link is widget.links[0]
+    True
     """
 
     box: Any

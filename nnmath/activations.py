@@ -228,8 +228,10 @@ why it is not offered to :class:`nnmath.MLP`.
 Examples
 --------
 >>> import nnmath
->>> nnmath.heaviside([-1.0, 0.0, 2.0]), nnmath.heaviside.derivative([-1.0, 2.0])
-(array([0., 0., 1.]), array([0., 0.]))
+>>> nnmath.heaviside([-1.0, 0.0, 2.0])
+array([0., 0., 1.])
+>>> nnmath.heaviside.derivative([-1.0, 2.0])
+array([0., 0.])
 """
 
 
@@ -451,7 +453,8 @@ class Softmax:
         >>> import numpy as np, nnmath
         >>> from nnmath.activations import SOFTMAX
         >>> z, g = np.array([[0.0, 1.0]]), np.array([[1.0, 3.0]])
-        >>> np.allclose(SOFTMAX.backward(z, g), nnmath.softmax_jacobian(z[0]).T @ g[0])
+        >>> J = nnmath.softmax_jacobian(z[0])
+        >>> np.allclose(SOFTMAX.backward(z, g), J.T @ g[0])
         True
         """
         p = self._value(z)

@@ -418,7 +418,8 @@ class Dual(_Operations):
     Examples
     --------
     >>> from nnmath.autograd import Dual
-    >>> x, w = Dual(2.0, tangent=1.0), Dual(-3.0)   # differentiate with respect to x
+    >>> # differentiate with respect to x
+    >>> x, w = Dual(2.0, tangent=1.0), Dual(-3.0)
     >>> y = (w * x + 1).tanh()
     >>> round(y.data, 6), round(y.tangent, 6)
     (-0.999909, -0.000545)

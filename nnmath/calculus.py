@@ -67,8 +67,10 @@ def default_step(method: str = "central") -> float:
     Examples
     --------
     >>> import nnmath
-    >>> f"{nnmath.default_step('central'):.1e}", f"{nnmath.default_step('forward'):.1e}"
-    ('6.1e-06', '1.5e-08')
+    >>> f"{nnmath.default_step('central'):.1e}"
+    '6.1e-06'
+    >>> f"{nnmath.default_step('forward'):.1e}"
+    '1.5e-08'
     """
     _validate.choice(method, "method", ("central", "forward"))
     return float(_EPS ** (1 / 3) if method == "central" else np.sqrt(_EPS))
@@ -255,7 +257,9 @@ def numerical_gradient(
     Examples
     --------
     >>> import numpy as np, nnmath
-    >>> np.round(nnmath.numerical_gradient(lambda v: v[0] ** 2 + 3 * v[1], [1.0, 5.0]), 8)
+    >>> def f(v):
+    ...     return v[0] ** 2 + 3 * v[1]
+    >>> np.round(nnmath.numerical_gradient(f, [1.0, 5.0]), 8)
     array([2., 3.])
     """
     _validate.callable_(f, "f")
@@ -498,7 +502,8 @@ def check_gradient(
     Examples
     --------
     >>> import numpy as np, nnmath
-    >>> nnmath.check_gradient(lambda v: np.sum(v ** 2), lambda v: 2 * v, [1.0, -2.0]).passed
+    >>> nnmath.check_gradient(lambda v: np.sum(v ** 2), lambda v: 2 * v,
+    ...                       [1.0, -2.0]).passed
     True
     """
     _validate.callable_(gradient, "gradient")
@@ -617,7 +622,8 @@ def check_hessian(
     --------
     >>> import numpy as np, nnmath
     >>> bowl = nnmath.QuadraticBowl([1.0, 10.0])
-    >>> nnmath.check_hessian(bowl.gradient, lambda v: np.diag([2.0, 20.0]), [0.3, -0.2]).passed
+    >>> nnmath.check_hessian(bowl.gradient, lambda v: np.diag([2.0, 20.0]),
+    ...                      [0.3, -0.2]).passed
     True
     """
     _validate.callable_(hessian, "hessian")

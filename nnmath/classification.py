@@ -145,7 +145,8 @@ def accuracy(net: MLP, X: ArrayLike, labels: ArrayLike) -> float:
     >>> from nnmath.classification import accuracy
     >>> net = nnmath.MLP([2, 3], ["softmax"], rng=0)
     >>> net.weights[0] = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]])
-    >>> accuracy(net, [[2.0, 0.0], [0.0, 3.0], [-1.0, -1.0], [1.0, 0.0]], [0, 1, 2, 2])
+    >>> X = [[2.0, 0.0], [0.0, 3.0], [-1.0, -1.0], [1.0, 0.0]]
+    >>> accuracy(net, X, [0, 1, 2, 2])
     0.75
     """
     _check_net(net)
@@ -200,7 +201,7 @@ def decision_regions(
     >>> import numpy as np, nnmath
     >>> from nnmath.classification import decision_regions
     >>> net = nnmath.MLP([2, 2], ["softmax"], rng=0)
-    >>> net.weights[0] = np.array([[1.0, 0.0], [-1.0, 0.0]])  # class 0 where x1 > 0
+    >>> net.weights[0] = np.array([[1.0, 0.0], [-1.0, 0.0]])  # class 0 if x1 > 0
     >>> G1, G2, classes = decision_regions(net, (-1, 1), (0, 1), resolution=4)
     >>> G1[0]
     array([-1.        , -0.33333333,  0.33333333,  1.        ])
@@ -295,8 +296,10 @@ class TrainingRun:
     ...                            "cross_entropy", 0.5, 100, at=(0, 100))
     >>> run.steps, sorted(run.snapshots), run.accuracy.shape
     (100, [0, 100], (101,))
-    >>> bool(run.final_accuracy > run.accuracy[0]), bool(run.final_loss < run.loss[0])
-    (True, True)
+    >>> bool(run.final_accuracy > run.accuracy[0])
+    True
+    >>> bool(run.final_loss < run.loss[0])
+    True
     """
 
     loss: NDArray[np.float64]

@@ -394,10 +394,12 @@ def split(
     >>> from nnmath.datasets import split
     >>> X = np.arange(20.0).reshape(10, 2)
     >>> labels = np.array([0, 1] * 5)
-    >>> train, validation, test = split(X, labels, validation=0.2, test=0.1, rng=0)
+    >>> train, validation, test = split(
+    ...     X, labels, validation=0.2, test=0.1, rng=0)
     >>> len(train.indices), len(validation.indices), len(test.indices)
     (7, 2, 1)
-    >>> sorted(np.concatenate([train.indices, validation.indices, test.indices]).tolist())
+    >>> rows = np.concatenate([train.indices, validation.indices, test.indices])
+    >>> sorted(rows.tolist())
     [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
     >>> bool(np.all(train.X == X[train.indices])), train.T.dtype
     (True, dtype('int64'))

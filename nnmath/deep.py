@@ -276,7 +276,8 @@ def batch_norm_backward(
 
     >>> import numpy as np
     >>> from nnmath.deep import batch_norm_backward
-    >>> dZ, dgamma, dbeta = batch_norm_backward(np.ones((3, 1)), [[1.0], [2.0], [4.0]])
+    >>> Z = [[1.0], [2.0], [4.0]]
+    >>> dZ, dgamma, dbeta = batch_norm_backward(np.ones((3, 1)), Z)
     >>> bool(np.abs(dZ).max() < 1e-12), dbeta
     (True, array([3.]))
     """

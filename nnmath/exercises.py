@@ -17,7 +17,8 @@ Examples
 --------
 >>> from nnmath.exercises import check, check_derivative
 >>> check_derivative("6*x - 5", "3*x**2 - 5*x + 1")
-Right: 6*x - 5 is the derivative of 3*x**2 - 5*x + 1 (SymPy shows they are equal).
+Right: 6*x - 5 is the derivative of 3*x**2 - 5*x + 1 (SymPy shows
+they are equal).
 >>> check_derivative("x**2 - 5*x + 1", "x**3 - 5*x + 1").correct
 False
 """
@@ -254,9 +255,11 @@ def check_derivative(
     >>> check_derivative(["2*x*y", "x**2"], "x**2*y").correct
     True
     >>> check_derivative("-6*x + 5", "3*x**2 - 5*x + 1")
-    Not yet: at x = 1 your answer gives -1 but the derivative is 1. Your answer is the negative of the derivative: check the signs.
+    Not yet: at x = 1 your answer gives -1 but the derivative is 1. Your
+    answer is the negative of the derivative: check the signs.
     >>> check_derivative("exp(x**2)", "exp(x**2)")
-    Not yet: at x = 1 your answer gives 2.71828 but the derivative is 5.43656. That is the function itself, not its derivative.
+    Not yet: at x = 1 your answer gives 2.71828 but the derivative is
+    5.43656. That is the function itself, not its derivative.
     """
     if isinstance(function, ScalarFunction):
         name = variables if isinstance(variables, str) else "x"
@@ -656,7 +659,8 @@ def check(name: str, answer: Any) -> Feedback:
     >>> check("derivatives-limit", "6*x - 5").correct
     True
     >>> check("derivatives-limit", "6*x - 4")
-    Not yet: at x = 1 your answer gives 2 but the derivative is 1. The constant 1 should have vanished: the derivative of a constant is 0.
+    Not yet: at x = 1 your answer gives 2 but the derivative is 1. The
+    constant 1 should have vanished: the derivative of a constant is 0.
     """
     _load_bank()
     if not isinstance(name, str) or name not in _REGISTRY:

@@ -372,8 +372,10 @@ def compose(*functions: ScalarFunction) -> Composite:
     >>> f = compose(nnmath.sigmoid, nnmath.tanh, nnmath.quadratic(1.0))
     >>> f.formula(sympy.Symbol("x"))
     1/(1 + exp(-tanh(x**2)))
-    >>> [round(float(v), 4) for v in f.factors(0.8)], round(float(f.derivative(0.8)), 4)
-    ([0.2311, 0.6809, 1.6], 0.2517)
+    >>> [round(float(v), 4) for v in f.factors(0.8)]
+    [0.2311, 0.6809, 1.6]
+    >>> round(float(f.derivative(0.8)), 4)
+    0.2517
     """
     if not functions:
         raise ValueError("compose needs at least one function, for example compose(nnmath.sigmoid, nnmath.tanh)")
@@ -638,7 +640,8 @@ class ComputationalGraph:
         Examples
         --------
         >>> from nnmath.graph import ComputationalGraph
-        >>> ComputationalGraph({"z": "w*x + b", "a": "sigmoid(z)"}, ["x", "w", "b"]).composed("a")
+        >>> definitions = {"z": "w*x + b", "a": "sigmoid(z)"}
+        >>> ComputationalGraph(definitions, ["x", "w", "b"]).composed("a")
         sigmoid(b + w*x)
         """
         name = self._node(name)
@@ -665,7 +668,8 @@ class ComputationalGraph:
         Examples
         --------
         >>> from nnmath.graph import ComputationalGraph
-        >>> ComputationalGraph(["z = w*x", "loss = (z - t)**2"], ["x", "w", "t"]).layers()
+        >>> g = ComputationalGraph(["z = w*x", "loss = (z - t)**2"], ["x", "w", "t"])
+        >>> g.layers()
         [['x', 'w'], ['t', 'z'], ['loss']]
         """
         depth: dict[str, int] = {}
@@ -989,9 +993,11 @@ class ComputationalGraph:
         --------
         >>> from nnmath.graph import ComputationalGraph
         >>> g = ComputationalGraph(["u = x**2", "v = 3*x", "f = u*v"], "x")
-        >>> g.symbolic_total_derivative("x", "f"), g.symbolic_total_derivative("x", "f", method="paths")
-        (9*x**2, 9*x**2)
-        >>> g.symbolic_total_derivative("u", "f")   # u held as a variable: df/du = v = 3x
+        >>> g.symbolic_total_derivative("x", "f")
+        9*x**2
+        >>> g.symbolic_total_derivative("x", "f", method="paths")
+        9*x**2
+        >>> g.symbolic_total_derivative("u", "f")  # u as a variable: df/du = v = 3x
         3*x
         """
         source = self._node(source, "source")
@@ -1044,8 +1050,10 @@ class ComputationalGraph:
         >>> from nnmath.graph import ComputationalGraph
         >>> g = ComputationalGraph(["u = x**2", "v = 3*x", "f = u*v"], "x")
         >>> f_of_x = g.function("f", "x", {"x": 2.0})
-        >>> float(f_of_x(2.0)), round(float(nnmath.numerical_derivative(f_of_x, 2.0)), 6)
-        (24.0, 36.0)
+        >>> float(f_of_x(2.0))
+        24.0
+        >>> round(float(nnmath.numerical_derivative(f_of_x, 2.0)), 6)
+        36.0
         """
         target = self._node(target, "target")
         source = self._node(source, "source")
@@ -1155,7 +1163,8 @@ class ComputationalGraph:
         Examples
         --------
         >>> from nnmath.graph import ComputationalGraph
-        >>> g = ComputationalGraph(["u = a*x", "v = sin(u)", "f = b*v"], ["x", "a", "b"])
+        >>> definitions = ["u = a*x", "v = sin(u)", "f = b*v"]
+        >>> g = ComputationalGraph(definitions, ["x", "a", "b"])
         >>> g.multiplication_counts("f")
         {'paths': 3, 'per_path': 4, 'backward': 3}
         """

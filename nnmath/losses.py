@@ -108,7 +108,8 @@ class Loss:
     >>> loss = nnmath.get_loss("sse")
     >>> isinstance(loss, nnmath.Loss), loss.name
     (True, 'sse')
-    >>> loss([[1.0, 2.0]], [[1.0, 0.0]]), loss.gradient([[1.0, 2.0]], [[1.0, 0.0]])
+    >>> a, t = [[1.0, 2.0]], [[1.0, 0.0]]
+    >>> loss(a, t), loss.gradient(a, t)
     (2.0, array([[0., 2.]]))
     """
 
@@ -216,7 +217,8 @@ class Loss:
         Examples
         --------
         >>> import numpy as np, nnmath
-        >>> nnmath.sse.value_at_output(np.array([[6.0]]), np.array([[6.0]]), np.array([[5.0]]))
+        >>> z, a, t = np.array([[6.0]]), np.array([[6.0]]), np.array([[5.0]])
+        >>> nnmath.sse.value_at_output(z, a, t)
         0.5
         """
         return self(a, t)
@@ -502,7 +504,8 @@ class CrossEntropy(Loss):
         Examples
         --------
         >>> import numpy as np, nnmath
-        >>> nnmath.cross_entropy.check_targets(np.array([[0.0, 1.0]]))   # one-hot: accepted
+        >>> one_hot = np.array([[0.0, 1.0]])
+        >>> nnmath.cross_entropy.check_targets(one_hot)   # accepted
         >>> try:
         ...     nnmath.cross_entropy.check_targets(np.array([[1.0, 1.0]]))
         ... except ValueError as error:
@@ -533,8 +536,8 @@ class CrossEntropy(Loss):
         Examples
         --------
         >>> import numpy as np, nnmath
-        >>> z = np.array([[0.0, 1000.0]])
-        >>> nnmath.cross_entropy.value_at_output(z, nnmath.softmax(z), np.array([[1.0, 0.0]]))
+        >>> z, t = np.array([[0.0, 1000.0]]), np.array([[1.0, 0.0]])
+        >>> nnmath.cross_entropy.value_at_output(z, nnmath.softmax(z), t)
         1000.0
         """
         return _cross_entropy_of_logits(z, t, "cross_entropy.value_at_output(z, a, t)")

@@ -547,7 +547,8 @@ class MLP:
         Examples
         --------
         >>> import nnmath
-        >>> nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], rng=0).n_parameters   # 3*(2+1) + 1*(3+1)
+        >>> net = nnmath.MLP([2, 3, 1], ["tanh", "sigmoid"], rng=0)
+        >>> net.n_parameters   # 3*(2+1) + 1*(3+1)
         13
         """
         return sum(n_out * (n_in + 1) for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:]))
@@ -965,7 +966,8 @@ class MLP:
         --------
         >>> import numpy as np, nnmath
         >>> net = nnmath.MLP([2, 2, 2], ["sigmoid", "sigmoid"], rng=0)
-        >>> value, dW, db = net.loss_and_gradients([[0.05, 0.10]], [[0.01, 0.99]], "sse")
+        >>> X, T = [[0.05, 0.10]], [[0.01, 0.99]]
+        >>> value, dW, db = net.loss_and_gradients(X, T, "sse")
         >>> [g.shape for g in dW], [g.shape for g in db]
         ([(2, 2), (2, 2)], [(2,), (2,)])
         """

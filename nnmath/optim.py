@@ -271,7 +271,7 @@ class Adam(Optimizer):
     >>> import numpy as np, nnmath
     >>> rule = nnmath.Adam()
     >>> d, _ = rule.direction(np.array([-3.0]), rule.start(np.zeros(1)), 1)
-    >>> d.round(6)                          # the first step has length 1 (times eta)
+    >>> d.round(6)   # the first step has length 1 (times eta)
     array([-1.])
     """
 
@@ -303,8 +303,10 @@ def get_optimizer(optimizer: str | Optimizer) -> Optimizer:
     Examples
     --------
     >>> import nnmath
-    >>> nnmath.get_optimizer("adam"), nnmath.get_optimizer(nnmath.SGD(momentum=0.9))
-    (Adam(beta1=0.9, beta2=0.999, eps=1e-08), SGD(momentum=0.9, nesterov=False))
+    >>> nnmath.get_optimizer("adam")
+    Adam(beta1=0.9, beta2=0.999, eps=1e-08)
+    >>> nnmath.get_optimizer(nnmath.SGD(momentum=0.9))
+    SGD(momentum=0.9, nesterov=False)
     """
     if isinstance(optimizer, Optimizer):
         return optimizer
@@ -408,7 +410,8 @@ def gradient_descent(
     >>> f = nnmath.quadratic(1.0)                      # f(x) = x^2, f'(x) = 2x
     >>> nnmath.gradient_descent(f.derivative, 1.0, learning_rate=0.25, steps=3)
     array([1.   , 0.5  , 0.25 , 0.125])
-    >>> nnmath.gradient_descent(f.derivative, 1.0, 0.25, 2, momentum=0.5)   # v_2 = 0.5*2 + 1 = 2
+    >>> # v_2 = 0.5*2 + 1 = 2
+    >>> nnmath.gradient_descent(f.derivative, 1.0, 0.25, 2, momentum=0.5)
     array([1. , 0.5, 0. ])
     """
     return _descend(SGD(momentum, nesterov), gradient, x0, learning_rate, steps)
@@ -444,7 +447,8 @@ def rmsprop(
     --------
     >>> import nnmath
     >>> f = nnmath.quadratic(1.0)
-    >>> nnmath.rmsprop(f.derivative, 1.0, 0.1, 2, alpha=0.75).round(4)    # step 1: 0.1 * 2 / sqrt(0.25 * 4)
+    >>> # step 1: 0.1 * 2 / sqrt(0.25 * 4)
+    >>> nnmath.rmsprop(f.derivative, 1.0, 0.1, 2, alpha=0.75).round(4)
     array([1.    , 0.8   , 0.6643])
     """
     return _descend(RMSprop(alpha, eps), gradient, x0, learning_rate, steps)

@@ -230,8 +230,8 @@ def plot_difference_errors(errors: dict[str, NDArray[np.float64]], *, ax: plt.Ax
     >>> import numpy as np, matplotlib.pyplot as plt
     >>> import nnmath
     >>> from nnmath.plotting import plot_difference_errors, style
-    >>> errors = nnmath.difference_errors(nnmath.sigmoid, nnmath.sigmoid.derivative,
-    ...                                   1.0, np.logspace(-10, -1, 10))
+    >>> sigmoid, steps = nnmath.sigmoid, np.logspace(-10, -1, 10)
+    >>> errors = nnmath.difference_errors(sigmoid, sigmoid.derivative, 1.0, steps)
     >>> with style():
     ...     ax = plot_difference_errors(errors)
     >>> ax.get_xscale(), ax.get_yscale()

@@ -63,7 +63,8 @@ def l2_penalty(weights: Sequence[ArrayLike], weight_decay: float) -> float:
     --------
     >>> import numpy as np
     >>> from nnmath.regularisation import l2_penalty
-    >>> l2_penalty([np.array([[3.0, 4.0]]), np.array([[1.0]])], 0.1)   # 0.05 * (25 + 1)
+    >>> weights = [np.array([[3.0, 4.0]]), np.array([[1.0]])]
+    >>> l2_penalty(weights, 0.1)   # 0.05 * (25 + 1)
     1.3
     """
     lam = _validate.non_negative_number(weight_decay, "weight_decay")

@@ -120,7 +120,8 @@ class Derivation:
         >>> import sympy
         >>> from nnmath.symbolic import Derivation
         >>> x = sympy.Symbol("x")
-        >>> d = Derivation("f'(x)").add("power rule", 2 * x).add("at x = 1", sympy.Integer(2))
+        >>> d = (Derivation("f'(x)").add("power rule", 2 * x)
+        ...      .add("at x = 1", sympy.Integer(2)))
         >>> d
         Derivation of f'(x):
           = 2*x    (power rule)

@@ -303,8 +303,10 @@ def train(
     >>> net = nnmath.MLP([1, 1], ["identity"], rng=0)
     >>> history = train(net, X, 2 * X + 1, "mse", 0.1, 200, weight_decay=0.01,
     ...                 validation=([[3.0]], [[7.0]]), patience=5)
-    >>> history.validation_loss.shape == history.loss.shape, history.best_step <= history.steps
-    (True, True)
+    >>> history.validation_loss.shape == history.loss.shape
+    True
+    >>> history.best_step <= history.steps
+    True
     """
     _check_net(net)
     X = _validate.as_array(X, "X", ndim=2)

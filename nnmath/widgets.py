@@ -201,8 +201,10 @@ def stability_threshold(problem: Any) -> float:
     --------
     >>> import nnmath
     >>> from nnmath.widgets import stability_threshold
-    >>> stability_threshold(nnmath.quadratic(4.0)), stability_threshold(nnmath.profit)
-    (0.25, 0.5)
+    >>> stability_threshold(nnmath.quadratic(4.0))
+    0.25
+    >>> stability_threshold(nnmath.profit)
+    0.5
     """
     return 1.0 / _problem(problem).coefficient
 
@@ -635,7 +637,8 @@ def frame_html(frame: DescentFrame, problem: Any, *, dpi: int = 80, x0: ArrayLik
     >>> from nnmath.widgets import descent_frame, frame_html
     >>> f = nnmath.quadratic(1.0)
     >>> tag = frame_html(descent_frame(f, 1.0), f, dpi=40)
-    >>> tag.startswith('<img alt="Gradient descent on f(x) = 1x² with learning rate η = 1')
+    >>> tag.startswith('<img alt="Gradient descent on f(x) = 1x² with '
+    ...                'learning rate η = 1')
     True
     """
     frame = _check_frame(frame)  # before the dpi, as the arguments are listed
@@ -863,7 +866,8 @@ def momentum_widget(
     >>> import nnmath
     >>> from nnmath.widgets import momentum_widget
     >>> bowl = nnmath.QuadraticBowl([0.5, 10.0])
-    >>> widget = momentum_widget(bowl, learning_rates=[0.06, 0.16], momenta=[0.0, 0.8], dpi=30)
+    >>> widget = momentum_widget(bowl, learning_rates=[0.06, 0.16],
+    ...                          momenta=[0.0, 0.8], dpi=30)
     >>> [[frame.status for frame in row] for row in widget.frames]
     [['slow', 'converged'], ['diverged', 'converged']]
     >>> widget = momentum_widget(bowl, mode="live", dpi=30)
@@ -1341,7 +1345,8 @@ def training_figure(frame: TrainingFrame) -> Any:
     >>> import nnmath
     >>> from nnmath.widgets import training_figure, training_frame
     >>> X, labels = nnmath.datasets.moons(40, rng=0)
-    >>> fig = training_figure(training_frame(X, labels, learning_rate=0.5, steps=20))
+    >>> frame = training_frame(X, labels, learning_rate=0.5, steps=20)
+    >>> fig = training_figure(frame)
     >>> [ax.get_title() for ax in fig.axes]
     ['loss per step', 'accuracy per step', 'regions after 20 steps']
     """
@@ -1378,8 +1383,10 @@ def training_html(frame: TrainingFrame, *, dpi: int = 75) -> str:
     >>> import nnmath
     >>> from nnmath.widgets import training_frame, training_html
     >>> X, labels = nnmath.datasets.moons(40, rng=0)
-    >>> tag = training_html(training_frame(X, labels, learning_rate=0.5, steps=20), dpi=30)
-    >>> tag.startswith('<img alt="Training a 2-16-16-2 relu network on 40 points with learning rate η = 0.5')
+    >>> frame = training_frame(X, labels, learning_rate=0.5, steps=20)
+    >>> tag = training_html(frame, dpi=30)
+    >>> tag.startswith('<img alt="Training a 2-16-16-2 relu network on 40 points '
+    ...                'with learning rate η = 0.5')
     True
     """
     frame = _check_training_frame(frame)

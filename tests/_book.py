@@ -1,6 +1,7 @@
 """Where the book's pages are: read from _toc.yml, so new chapters are tested automatically.
 
-Also how a test loads one of the repository's scripts (an extension in _ext/, a benchmark).
+Also how a test loads one of the repository's scripts (an extension in _ext/, a benchmark), and
+how long a line of the book's code may be (CODE_BOX_CHARACTERS).
 """
 
 from __future__ import annotations
@@ -13,6 +14,11 @@ from types import ModuleType
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+# The characters a line of code may have: what a code box on the website holds from 960 px up
+# (nnmath-site.css sizes the code to its box; tests/test_browser.py checks it at 1280 px). It holds
+# for a chapter's code cells, what they print and the source they include (tests/test_pages.py), and
+# for the doctest examples of the docstrings the API pages show (tests/test_api_reference.py).
+CODE_BOX_CHARACTERS = 78
 
 
 def load_script(relative: str, name: str | None = None) -> ModuleType:

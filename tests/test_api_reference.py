@@ -5,19 +5,28 @@ the ``__all__`` of the submodules readers import has an entry
 ``nnmath.<module>.<name>`` in the built pages (an HTML element with that id).
 Every entry links to the chapter that introduces the name: the docstring holds
 a ``:ref:`chapter-...``` reference, and the built entry a link to that chapter.
+The doctest examples the entries show run, those ``--doctest-modules`` does not
+collect too (an instance's docstring, the pages' own examples), and fit the
+website's code box as a chapter's code does: no line is longer than
+CODE_BOX_CHARACTERS (tests/_book.py).
 """
 
 from __future__ import annotations
 
+import ast
+import doctest
 import importlib
 import inspect
+import pkgutil
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 import nnmath
-from _book import ROOT
+from _book import CODE_BOX_CHARACTERS, ROOT
 
 SUBMODULES = (
     "symbolic",
@@ -122,3 +131,84 @@ def test_every_public_name_has_an_entry_that_links_to_its_chapter(built_site: Pa
     assert missing == [], f"no entry in the built API reference for: {missing}"
     unlinked = [name for name, _ in public_names() if not CHAPTER_LINK.search(found[name])]
     assert unlinked == [], f"these entries link to no chapter: {unlinked}"
+
+
+MODULES = sorted(info.name for info in pkgutil.walk_packages(nnmath.__path__, "nnmath."))
+FENCE = re.compile(r"^```.*$", re.M)
+
+
+def docstrings(module: ModuleType) -> Iterator[tuple[str, str]]:
+    """(object's name, docstring) for the docstrings of ``module``: those doctest finds (the module's,
+    its functions', classes' and methods', with examples) and those its source gives to an instance
+    (``sigmoid.__doc__ = "..."``), which doctest does not find."""
+    for test in doctest.DocTestFinder().find(module):
+        yield test.name, test.docstring
+    for node in ast.walk(ast.parse(inspect.getsource(module))):
+        value = node.value if isinstance(node, ast.Assign) else None
+        if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+            continue
+        for target in node.targets:
+            if isinstance(target, ast.Attribute) and target.attr == "__doc__" and isinstance(target.value, ast.Name):
+                yield f"{module.__name__}.{target.value.id}", value.value
+
+
+def example_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(its example's indentation, the line) for each line of a doctest example in ``text``:
+    the ``>>>`` and ``...`` lines and the expected output."""
+    lines = text.splitlines()
+    for example in doctest.DocTestParser().get_examples(text):
+        count = example.source.count("\n") + example.want.count("\n")
+        for line in lines[example.lineno : example.lineno + count]:
+            yield example.indent, line
+
+
+@pytest.mark.parametrize("module_name", MODULES)
+def test_doctest_lines_fit_the_code_box(module_name: str) -> None:
+    """A docstring's examples, as the docstring reads dedented (``inspect.cleandoc``, as ``help()``
+    and the API pages show it), fit the website's code box (CODE_BOX_CHARACTERS, as a chapter's code
+    does; tests/test_browser.py measures the boxes at 1280 px) and a reader's 80-column terminal."""
+    too_long = [f"{name}, {len(line)} characters: {line!r}"
+                for name, doc in docstrings(importlib.import_module(module_name))
+                for _, line in example_lines(inspect.cleandoc(doc)) if len(line) > CODE_BOX_CHARACTERS]
+    assert too_long == [], f"doctest lines longer than {CODE_BOX_CHARACTERS} characters:\n" + "\n".join(too_long)
+
+
+@pytest.mark.parametrize("page", API_PAGES)
+def test_api_page_examples_fit_the_code_box(page: str) -> None:
+    """The examples the API pages write themselves (in their ``.. py:data::`` entries) fit the same
+    box, without the indentation of the directive they are in (the page shows them dedented)."""
+    text = FENCE.sub("", (ROOT / page).read_text())  # a closing fence would read as expected output
+    too_long = [f"{len(line) - indent} characters: {line.strip()!r}"
+                for indent, line in example_lines(text) if len(line) - indent > CODE_BOX_CHARACTERS]
+    assert too_long == [], f"{page}: lines longer than {CODE_BOX_CHARACTERS} characters:\n" + "\n".join(too_long)
+
+
+def run_examples(text: str, name: str, globs: dict) -> str:
+    """Run the doctest examples of ``text`` as pytest's doctests run (pyproject.toml's
+    NORMALIZE_WHITESPACE); what failed, as doctest reports it, or ''."""
+    test = doctest.DocTestParser().get_doctest(text, globs, name, name, 0)
+    report: list[str] = []
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test, out=report.append, clear_globs=True)
+    return "".join(report)
+
+
+@pytest.mark.parametrize("module_name", MODULES)
+def test_examples_of_instance_docstrings_run(module_name: str) -> None:
+    """The examples of a docstring given to an instance (``sigmoid.__doc__ = "..."``), which
+    ``--doctest-modules`` does not collect, run and print what they show, in the module's namespace
+    as doctest runs a function's."""
+    module = importlib.import_module(module_name)
+    found = {test.name for test in doctest.DocTestFinder().find(module)}
+    failures = [run_examples(doc, name, dict(vars(module))) for name, doc in docstrings(module) if name not in found]
+    assert not any(failures), "\n".join(failures)
+
+
+@pytest.mark.parametrize("page", API_PAGES)
+def test_api_page_examples_run(page: str) -> None:
+    """The examples the API pages write themselves run, top to bottom in one namespace (as
+    ``python -m doctest`` runs a file), and print what they show."""
+    text = FENCE.sub("", (ROOT / page).read_text())
+    assert doctest.DocTestParser().get_examples(text), f"{page}: no examples found"
+    failures = run_examples(text, page, {})
+    assert not failures, failures

@@ -261,11 +261,11 @@ PHONE_ROWS = """() => Array.from(document.querySelectorAll('main .widget-slider'
 TABLE_CODE_BROKEN_IN_A_WORD = """() => Array.from(document.querySelectorAll('main table code.literal span.pre'))
   .filter(word => word.getClientRects().length > 1).map(word => word.textContent)"""
 
-# Each box of a chapter's code (a code cell, what it printed, or the package's source it includes) that scrolls
-# sideways, as [its first line, the box's width, its content's width] (a folded cell's box is laid
-# out too, and measured).
+# Each box of a chapter's code (a code cell, what it printed, or the package's source it includes) or of
+# a doctest example on the API pages (autodoc's div.doctest) that scrolls sideways, as [its first line,
+# the box's width, its content's width] (a folded cell's box is laid out too, and measured).
 CODE_BOXES_SCROLLING = """() => Array.from(document.querySelectorAll(
-    'main .cell_input pre, main .cell_output pre, main div.highlight-python pre'))
+    'main .cell_input pre, main .cell_output pre, main div.highlight-python pre, main div.doctest pre'))
   .filter(box => box.scrollWidth > box.clientWidth)
   .map(box => [box.textContent.split('\\n')[0].slice(0, 60), box.clientWidth, box.scrollWidth])"""
 
@@ -898,9 +898,10 @@ def test_phone_width_no_sideways_scroll_and_big_touch_targets(tours, page: Path)
 
 @pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
 def test_code_fits_its_box_at_1280_px(tours, page: Path) -> None:
-    """At 1280 px, where both sidebars narrow the article, the lines of a code cell or of included
-    source (at most 78 characters: tests/test_pages.py) fit their box: none scrolls sideways
-    (nnmath-site.css sizes a chapter's code to its box)."""
+    """At 1280 px, where both sidebars narrow the article, the lines of a code cell, of included
+    source (at most 78 characters: tests/test_pages.py) and of a doctest example on the API pages
+    (tests/test_api_reference.py) fit their box: none scrolls sideways (nnmath-site.css sizes
+    this code to its box)."""
     scrolling = tours(page)["measure the code boxes at 1280 px"]
     assert scrolling == [], f"{page.name}: code that scrolls sideways at 1280 px: {scrolling[:5]}"
 

@@ -6,7 +6,8 @@ MyST-NB starts a fresh kernel for each page, in the page's own folder, and
 writes the executed notebook to ``_build/jupyter_execute/``. The tests here
 read those notebooks. A cell that raises fails its page unless it is tagged
 ``raises-exception``; anything a page writes to stderr (a NumPy warning, a
-deprecation) fails it as well; a cell that fails the build is named by its
+deprecation) fails it as well, and so does a printed line longer than a code
+box holds (CODE_BOX_CHARACTERS); a cell that fails the build is named by its
 page and its number.
 """
 
@@ -19,14 +20,11 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from _book import ROOT, is_notebook, load_script, toc_pages
+from _book import CODE_BOX_CHARACTERS, ROOT, is_notebook, load_script, toc_pages
 
 site = load_script("_ext/nnmath_site.py", "nnmath_site_pages")
 NOTEBOOK_PAGES = [p for p in toc_pages() if is_notebook(p)]
 PAGE_IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOK_PAGES]
-# The characters a line of code may have: what a code box on the website holds from 960 px up
-# (nnmath-site.css sizes the code to its box; tests/test_browser.py checks it at 1280 px).
-CODE_BOX_CHARACTERS = 78
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
