@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # for a chapter's code cells, what they print and the source they include (tests/test_pages.py), and
 # for the doctest examples of the docstrings the API pages show (tests/test_api_reference.py).
 CODE_BOX_CHARACTERS = 78
+# The colour codes of a terminal's text (in a traceback, a build's log), to read the text without them.
+ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def load_script(relative: str, name: str | None = None) -> ModuleType:

@@ -133,54 +133,43 @@ def test_every_public_name_has_an_entry_that_links_to_its_chapter(built_site: Pa
     assert unlinked == [], f"these entries link to no chapter: {unlinked}"
 
 
-MODULES = sorted(info.name for info in pkgutil.walk_packages(nnmath.__path__, "nnmath."))
+MODULES = ["nnmath", *sorted(info.name for info in pkgutil.walk_packages(nnmath.__path__, "nnmath."))]
 FENCE = re.compile(r"^```.*$", re.M)
 
 
-def docstrings(module: ModuleType) -> Iterator[tuple[str, str]]:
-    """(object's name, docstring) for the docstrings of ``module``: those doctest finds (the module's,
-    its functions', classes' and methods', with examples) and those its source gives to an instance
-    (``sigmoid.__doc__ = "..."``), which doctest does not find."""
-    for test in doctest.DocTestFinder().find(module):
-        yield test.name, test.docstring
-    for node in ast.walk(ast.parse(inspect.getsource(module))):
-        value = node.value if isinstance(node, ast.Assign) else None
-        if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
-            continue
-        for target in node.targets:
-            if isinstance(target, ast.Attribute) and target.attr == "__doc__" and isinstance(target.value, ast.Name):
-                yield f"{module.__name__}.{target.value.id}", value.value
+def instance_docstrings() -> dict[str, str]:
+    """The docstrings written for a public instance (``sigmoid.__doc__ = "..."`` in the source, so
+    that ``help(nnmath.sigmoid)`` explains the function, not its class), by the instance's first
+    documented name. ``--doctest-modules`` collects functions and classes only: these it misses."""
+    found: dict[int, tuple[str, str]] = {}
+    for name, obj in public_names():
+        doc = own_docstring(obj)
+        if doc and not (inspect.isroutine(obj) or inspect.isclass(obj)) and doc != type(obj).__doc__:
+            found.setdefault(id(obj), (name, doc))
+    return dict(found.values())
+
+
+INSTANCE_DOCSTRINGS = instance_docstrings()
 
 
 def example_lines(text: str) -> Iterator[tuple[int, str]]:
-    """(its example's indentation, the line) for each line of a doctest example in ``text``:
-    the ``>>>`` and ``...`` lines and the expected output."""
-    lines = text.splitlines()
-    for example in doctest.DocTestParser().get_examples(text):
-        count = example.source.count("\n") + example.want.count("\n")
-        for line in lines[example.lineno : example.lineno + count]:
-            yield example.indent, line
+    """(the block's indentation, the line) for each line of a doctest block in ``text``: from a
+    ``>>>`` line to the next blank line, so a comment-only ``>>> #`` line (which doctest does not
+    count as an example) is measured too."""
+    indent = None
+    for line in text.splitlines():
+        if not line.strip():
+            indent = None
+        elif indent is None and line.lstrip().startswith(">>>"):
+            indent = len(line) - len(line.lstrip())
+        if indent is not None:
+            yield indent, line
 
 
-@pytest.mark.parametrize("module_name", MODULES)
-def test_doctest_lines_fit_the_code_box(module_name: str) -> None:
-    """A docstring's examples, as the docstring reads dedented (``inspect.cleandoc``, as ``help()``
-    and the API pages show it), fit the website's code box (CODE_BOX_CHARACTERS, as a chapter's code
-    does; tests/test_browser.py measures the boxes at 1280 px) and a reader's 80-column terminal."""
-    too_long = [f"{name}, {len(line)} characters: {line!r}"
-                for name, doc in docstrings(importlib.import_module(module_name))
-                for _, line in example_lines(inspect.cleandoc(doc)) if len(line) > CODE_BOX_CHARACTERS]
-    assert too_long == [], f"doctest lines longer than {CODE_BOX_CHARACTERS} characters:\n" + "\n".join(too_long)
-
-
-@pytest.mark.parametrize("page", API_PAGES)
-def test_api_page_examples_fit_the_code_box(page: str) -> None:
-    """The examples the API pages write themselves (in their ``.. py:data::`` entries) fit the same
-    box, without the indentation of the directive they are in (the page shows them dedented)."""
-    text = FENCE.sub("", (ROOT / page).read_text())  # a closing fence would read as expected output
-    too_long = [f"{len(line) - indent} characters: {line.strip()!r}"
-                for indent, line in example_lines(text) if len(line) - indent > CODE_BOX_CHARACTERS]
-    assert too_long == [], f"{page}: lines longer than {CODE_BOX_CHARACTERS} characters:\n" + "\n".join(too_long)
+def too_long(text: str) -> list[str]:
+    """The lines of ``text``'s doctest blocks longer than CODE_BOX_CHARACTERS, less their block's indentation."""
+    return [f"{len(line) - indent} characters: {line.strip()!r}"
+            for indent, line in example_lines(text) if len(line) - indent > CODE_BOX_CHARACTERS]
 
 
 def run_examples(text: str, name: str, globs: dict) -> str:
@@ -188,20 +177,49 @@ def run_examples(text: str, name: str, globs: dict) -> str:
     NORMALIZE_WHITESPACE); what failed, as doctest reports it, or ''."""
     test = doctest.DocTestParser().get_doctest(text, globs, name, name, 0)
     report: list[str] = []
-    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner = doctest.DocTestRunner(verbose=False, optionflags=doctest.NORMALIZE_WHITESPACE)
     runner.run(test, out=report.append, clear_globs=True)
     return "".join(report)
 
 
+def test_example_lines_are_the_doctest_blocks() -> None:
+    text = "Intro line that is not code.\n\n    >>> x = 1\n    >>> # a comment\n    ...\n    1\n\nAfter."
+    assert list(example_lines(text)) == [(4, "    >>> x = 1"), (4, "    >>> # a comment"), (4, "    ..."), (4, "    1")]
+    assert too_long(">>> " + "x" * 74) == [] and len(too_long(">>> # " + "x" * 73)) == 1  # 78, 79
+
+
 @pytest.mark.parametrize("module_name", MODULES)
-def test_examples_of_instance_docstrings_run(module_name: str) -> None:
-    """The examples of a docstring given to an instance (``sigmoid.__doc__ = "..."``), which
-    ``--doctest-modules`` does not collect, run and print what they show, in the module's namespace
-    as doctest runs a function's."""
-    module = importlib.import_module(module_name)
-    found = {test.name for test in doctest.DocTestFinder().find(module)}
-    failures = [run_examples(doc, name, dict(vars(module))) for name, doc in docstrings(module) if name not in found]
-    assert not any(failures), "\n".join(failures)
+def test_doctest_lines_fit_the_code_box(module_name: str) -> None:
+    """A docstring's examples, as the docstring reads dedented (``inspect.cleandoc``, as ``help()``
+    and the API pages show it), fit the website's code box (CODE_BOX_CHARACTERS, as a chapter's code
+    does; tests/test_browser.py measures the boxes) and a reader's 80-column terminal."""
+    found = [(test.name, line) for test in doctest.DocTestFinder().find(importlib.import_module(module_name))
+             for line in too_long(inspect.cleandoc(test.docstring or ""))]
+    assert found == [], f"doctest lines longer than {CODE_BOX_CHARACTERS} characters:\n" + "\n".join(map(str, found))
+
+
+def test_the_instance_docstrings_are_found() -> None:
+    """The instances documented in the source are found (so the tests below check something)."""
+    assert {"nnmath.sigmoid", "nnmath.tanh", "nnmath.relu", "nnmath.identity", "nnmath.profit"} <= set(INSTANCE_DOCSTRINGS)
+
+
+@pytest.mark.parametrize("name", sorted(INSTANCE_DOCSTRINGS))
+def test_examples_of_instance_docstrings_run_and_fit(name: str) -> None:
+    """The examples of an instance's docstring run, from an empty namespace (as a reader who pastes
+    them runs them: they import what they use), print what they show, and fit the code box."""
+    doc = inspect.cleandoc(INSTANCE_DOCSTRINGS[name])
+    assert doctest.DocTestParser().get_examples(doc), f"{name}: its docstring has no example"
+    assert too_long(doc) == [], f"{name}: lines longer than {CODE_BOX_CHARACTERS} characters: {too_long(doc)}"
+    failures = run_examples(doc, name, {})
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("page", API_PAGES)
+def test_api_page_examples_fit_the_code_box(page: str) -> None:
+    """The examples the API pages write themselves (in their ``.. py:data::`` entries) fit the same
+    box, without the indentation of the directive they are in (the page shows them dedented)."""
+    found = too_long(FENCE.sub("", (ROOT / page).read_text()))  # a closing fence would read as output
+    assert found == [], f"{page}: lines longer than {CODE_BOX_CHARACTERS} characters:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize("page", API_PAGES)

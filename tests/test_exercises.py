@@ -7,6 +7,7 @@ import pytest
 import sympy
 
 import nnmath
+from _book import CODE_BOX_CHARACTERS
 from nnmath.exercises import Feedback, check_derivative, check_number
 
 
@@ -96,7 +97,7 @@ def test_check_number_compares_arrays_and_shapes():
 
 def test_feedback_prints_its_message_wrapped():
     feedback = Feedback(True, "word " * 40)
-    assert all(len(line) <= 78 for line in repr(feedback).splitlines())
+    assert all(len(line) <= CODE_BOX_CHARACTERS for line in repr(feedback).splitlines())
     assert str(feedback) == repr(feedback)
 
 

@@ -20,26 +20,45 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from _book import CODE_BOX_CHARACTERS, ROOT, is_notebook, load_script, toc_pages
+from _book import ANSI_COLOUR, CODE_BOX_CHARACTERS, ROOT, is_notebook, load_script, toc_pages
 
 site = load_script("_ext/nnmath_site.py", "nnmath_site_pages")
 NOTEBOOK_PAGES = [p for p in toc_pages() if is_notebook(p)]
 PAGE_IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOK_PAGES]
-ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+# The tags with which MyST-NB leaves a cell's outputs off the page, by the kind of output they remove.
+REMOVED_OUTPUTS = {"remove-cell": None, "remove-output": None, "remove-stdout": "stdout", "remove-stderr": "stderr"}
 
 
-def _printed_lines(output: dict) -> list[str]:
-    """The lines an output shows as text in a code box: what was printed, a result shown
-    only as text (not as math, HTML, an image or a widget), a traceback without its colours."""
+def _printed_lines(output: dict, tags: list[str]) -> list[str]:
+    """The lines an output shows as text in a code box on the page: what was printed, a result
+    shown only as text (not as math, HTML, an image or a widget), an error's message. An error's
+    traceback frames are left out: they hold the path of the folder the book was built in."""
+    removed = {REMOVED_OUTPUTS[tag] for tag in tags if tag in REMOVED_OUTPUTS}
+    if None in removed or output.get("name") in removed:
+        return []
     if output.get("output_type") == "stream":
         text = "".join(output["text"])
     elif output.get("output_type") == "error":
-        text = "\n".join(output["traceback"])
+        text = f"{output['ename']}: {output['evalue']}"
     elif set(output.get("data", {})) == {"text/plain"}:
         text = "".join(output["data"]["text/plain"])
     else:
         return []
     return ANSI_COLOUR.sub("", text).splitlines()
+
+
+def test_printed_lines_are_those_the_page_shows() -> None:
+    """What the printed-line check measures, on outputs made up here."""
+    assert _printed_lines({"output_type": "stream", "name": "stdout", "text": ["a\n", "bc\n"]}, []) == ["a", "bc"]
+    assert _printed_lines({"output_type": "stream", "name": "stdout", "text": ["a\n"]}, ["remove-stdout"]) == []
+    assert _printed_lines({"output_type": "stream", "name": "stderr", "text": ["a\n"]}, ["remove-stdout"]) == ["a"]
+    assert _printed_lines({"output_type": "stream", "name": "stdout", "text": ["a\n"]}, ["remove-output"]) == []
+    result = {"output_type": "execute_result", "data": {"text/plain": "x" * 90}}
+    assert _printed_lines(result, []) == ["x" * 90]
+    assert _printed_lines({**result, "data": {"text/plain": "x" * 90, "text/latex": "$x$"}}, []) == []  # shown as math
+    error = {"output_type": "error", "ename": "ValueError", "evalue": "\x1b[0;31mbad x\x1b[0m",
+             "traceback": ["\x1b[0;31m" + "-" * 75, "File /some/long/folder/nnmath/network.py:1, in f()"]}
+    assert _printed_lines(error, ["raises-exception"]) == ["ValueError: bad x"]
 
 
 def test_every_page_with_code_cells_is_executed() -> None:
@@ -142,7 +161,7 @@ def test_page_executes_from_a_clean_kernel(page: Path, strict_build) -> None:
         outputs = cell.get("outputs", [])
         for output in outputs:  # its box holds as many characters as a code cell's
             problems += [f"cell {index} printed a {len(line)}-character line: {line!r}"
-                         for line in _printed_lines(output) if len(line) > CODE_BOX_CHARACTERS]
+                         for line in _printed_lines(output, tags) if len(line) > CODE_BOX_CHARACTERS]
         for before, after in zip(outputs, outputs[1:]):  # the page shows what it printed as one block
             if before.get("output_type") == after.get("output_type") == "stream" and before["name"] == after["name"]:
                 problems.append(f"cell {index}: its {after['name']} is split in two outputs before "

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from _book import load_script, toc_pages
+from _book import ANSI_COLOUR, load_script, toc_pages
 from test_browser import _browser_or_skip, _load_print_script, browser  # noqa: F401 (browser: the fixture)
 
 pytestmark = pytest.mark.build
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.build
 def printed_book(made_pdf) -> tuple[Path, Path, str, str]:
     """(the single-page HTML, the PDF, make pdf's report line, its whole log) for the strict build."""
     _browser_or_skip()
-    log = re.sub(r"\x1b\[[0-9;]*m", "", made_pdf.log)  # without colour codes
+    log = ANSI_COLOUR.sub("", made_pdf.log)
     assert made_pdf.returncode == 0, f"make pdf failed:\n{log[-6000:]}"
     report = re.search(r"^wrote .*book\.pdf: .*$", log, re.M)
     assert report, f"make pdf printed no report:\n{log[-3000:]}"
