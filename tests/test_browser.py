@@ -284,13 +284,13 @@ CODE_BOX_WIDTHS = (1200, 1280)
 
 
 def _code_boxes_scrolling(p) -> dict[int, list]:
-    """The code boxes that scroll sideways at each of CODE_BOX_WIDTHS, the page left at 1280 px."""
+    """The code boxes that scroll sideways at each of CODE_BOX_WIDTHS (the last step of the 1280 px visit: it leaves the window at the last width)."""
     scrolling = {}
     for width in CODE_BOX_WIDTHS:
         p.set_viewport_size({"width": width, "height": 900})
         scrolling[width] = p.evaluate(CODE_BOXES_SCROLLING)
-    p.set_viewport_size({"width": 1280, "height": 900})
     return scrolling
+
 
 # The blocks the theme made tab stops when they scroll (its selectors), each that scrolls as
 # [what, tabIndex]: measured here (a forced layout), wherever the block is on the page.
@@ -543,7 +543,6 @@ def _take_tour(browser, site_url: str, built_site: Path, page: Path) -> Tour:
             tour.step("read the images' alt text", lambda: p.evaluate(
                 "() => Array.from(document.querySelectorAll('main img')).map(i => [i.getAttribute('src'), i.getAttribute('alt')])"))
             tour.step("read the math fonts", lambda: p.evaluate(MATH_FONTS))
-            tour.step("measure the code boxes at 1200 and 1280 px", lambda: _code_boxes_scrolling(p))
             tour.step("list the scripts", lambda: ([urlparse(u).path for u in visit.requests],
                                                    p.evaluate(RUNTIME_MATHJAX)))
             tour.step("open the page in light mode", lambda: p.evaluate("() => document.documentElement.dataset.theme"))
@@ -572,6 +571,8 @@ def _take_tour(browser, site_url: str, built_site: Path, page: Path) -> Tour:
                 tour.step("read the sliders after ArrowRight", lambda: _slider_state(visit))
                 tour.step("step the sliders fast", lambda: _fast_input(visit))
                 tour.step("record the errors of the sliders", lambda: list(visit.errors))
+            # Last, as it resizes the window (and unfolds the solutions for a moment).
+            tour.step("measure the code boxes at 1200 and 1280 px", lambda: _code_boxes_scrolling(p))
         finally:
             visit.close()
 
