@@ -15,7 +15,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 # The characters a line of code may have: what a code box on the website holds from 960 px up
-# (nnmath-site.css sizes the code to its box; tests/test_browser.py checks it at 1280 px). It holds
+# (nnmath-site.css sizes the code to its box; tests/test_browser.py checks it at 1200 and 1280 px). It holds
 # for a chapter's code cells, what they print and the source they include (tests/test_pages.py), and
 # for the doctest examples of the docstrings the API pages show (tests/test_api_reference.py).
 CODE_BOX_CHARACTERS = 78

@@ -284,7 +284,8 @@ CODE_BOX_WIDTHS = (1200, 1280)
 
 
 def _code_boxes_scrolling(p) -> dict[int, list]:
-    """The code boxes that scroll sideways at each of CODE_BOX_WIDTHS (the last step of the 1280 px visit: it leaves the window at the last width)."""
+    """The code boxes that scroll sideways at each of CODE_BOX_WIDTHS. The last step of the 1280 px
+    visit: it leaves the window at the last of those widths."""
     scrolling = {}
     for width in CODE_BOX_WIDTHS:
         p.set_viewport_size({"width": width, "height": 900})

@@ -55,7 +55,8 @@ def test_printed_lines_are_those_the_page_shows() -> None:
     assert _printed_lines({"output_type": "stream", "name": "stdout", "text": ["a\n"]}, ["remove-output"]) == []
     result = {"output_type": "execute_result", "data": {"text/plain": "x" * 90}}
     assert _printed_lines(result, []) == ["x" * 90]
-    assert _printed_lines({**result, "data": {"text/plain": "x" * 90, "text/latex": "$x$"}}, []) == []  # shown as math
+    as_math = {**result, "data": {"text/plain": "x" * 90, "text/latex": "$x$"}}
+    assert _printed_lines(as_math, []) == []
     error = {"output_type": "error", "ename": "ValueError", "evalue": "\x1b[0;31mbad x\x1b[0m",
              "traceback": ["\x1b[0;31m" + "-" * 75, "File /some/long/folder/nnmath/network.py:1, in f()"]}
     assert _printed_lines(error, ["raises-exception"]) == ["ValueError: bad x"]
@@ -72,7 +73,7 @@ def test_every_page_with_code_cells_is_executed() -> None:
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES, ids=PAGE_IDS)
 def test_code_lines_fit_the_code_box(page: Path) -> None:
     """A code cell's box on the website holds 78 characters (CODE_BOX_CHARACTERS) from 960 px up (nnmath-site.css sizes the
-    code to its box; tests/test_browser.py checks it at 1280 px); a longer line would scroll sideways."""
+    code to its box; tests/test_browser.py checks it at 1200 and 1280 px); a longer line would scroll sideways."""
     notebook = jupytext.read(page)
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
