@@ -1,10 +1,47 @@
 """Shared pytest setup for the unit tests, the doctests in nnmath/ and the page runs."""
 
+import linecache
+import os
+import sys
+
 import pytest
 import matplotlib
 
 # Figures in tests and doctests are drawn off-screen, on any machine.
 matplotlib.use("Agg")
+
+
+def _checkcache(filename: str | None = None) -> None:
+    """linecache.checkcache as Python 3.12.8 and 3.13.1 have it (CPython issue 126775).
+
+    Every doctest starts with pdb's reset, which calls linecache.checkcache().
+    Before those releases it reads each cache entry by a key listed first, so
+    an entry removed meanwhile raised KeyError. SymPy's lambdify removes its
+    function's entry when the function is freed, and the garbage collector
+    can free one between the two, as it did once in CI (KeyError:
+    '<lambdifygenerated-2910>'). nnmath's graphs are freed at once when
+    dropped (tests/test_graph.py), but a test's traceback can hold one in a
+    cycle. This version skips an entry that is gone.
+    """
+    filenames = list(linecache.cache.copy()) if filename is None else [filename]
+    for name in filenames:
+        entry = linecache.cache.get(name)
+        if entry is None or len(entry) == 1:
+            continue  # gone, or a lazy entry, left lazy
+        size, mtime, _lines, fullname = entry
+        if mtime is None:
+            continue  # loaded through a __loader__ or made in memory: nothing to check
+        try:
+            stat = os.stat(fullname)
+        except (OSError, ValueError):
+            linecache.cache.pop(name, None)
+            continue
+        if size != stat.st_size or mtime != stat.st_mtime:
+            linecache.cache.pop(name, None)
+
+
+if sys.version_info < (3, 12, 8) or (3, 13) <= sys.version_info < (3, 13, 1):
+    linecache.checkcache = _checkcache
 
 
 def _default_markers(config: pytest.Config) -> str | None:

@@ -873,16 +873,18 @@ class ComputationalGraph:
         """
         source = self._node(source, "source")
         target = self._node(target, "target")
+        # Depth first, children in their order. A stack rather than a recursive
+        # inner function: one that calls itself is a reference cycle, which kept
+        # the graph (and its lambdified functions) alive until the garbage
+        # collector ran, instead of freeing it when the last name went away.
         found: list[tuple[str, ...]] = []
-
-        def walk(path: list[str]) -> None:
+        stack = [(source,)]
+        while stack:
+            path = stack.pop()
             if path[-1] == target:
-                found.append(tuple(path))
-                return
-            for child in self._children[path[-1]]:
-                walk(path + [child])
-
-        walk([source])
+                found.append(path)
+                continue
+            stack.extend(path + (child,) for child in reversed(self._children[path[-1]]))
         return found
 
     def path_products(self, source: str, target: str, values: Mapping[str, ArrayLike]) -> list[PathProduct]:
