@@ -264,14 +264,22 @@ def test_a_lambdified_function_freed_during_the_pdb_reset_of_a_doctest_is_skippe
             gc.collect()
             return str(tmp_path / "gone.py")
 
-    linecache.cache["<collecting>"] = (1, 0.0, ["x\n"], CollectingPath())
-    cycle = {"f": sympy.lambdify(sympy.Symbol("x"), sympy.Symbol("x") ** 2)}
-    cycle["self"] = cycle
-    source = cycle["f"].__code__.co_filename
-    assert list(linecache.cache).index("<collecting>") < list(linecache.cache).index(source)
-    del cycle
-    bdb.Bdb().reset()  # what doctest's runner calls before every example set
-    assert source not in linecache.cache and "<collecting>" not in linecache.cache
+    was_enabled = gc.isenabled()
+    gc.disable()  # so that the cycle is freed by the collection in os.stat, not before
+    try:
+        linecache.cache["<collecting>"] = (1, 0.0, ["x\n"], CollectingPath())
+        cycle = {"f": sympy.lambdify(sympy.Symbol("x"), sympy.Symbol("x") ** 2)}
+        cycle["self"] = cycle
+        source = cycle["f"].__code__.co_filename
+        assert list(linecache.cache).index("<collecting>") < list(linecache.cache).index(source)
+        del cycle
+        assert source in linecache.cache
+        bdb.Bdb().reset()  # what doctest's runner calls before every example set
+    finally:
+        linecache.cache.pop("<collecting>", None)
+        if was_enabled:
+            gc.enable()
+    assert source not in linecache.cache
 
 
 def test_cascade_has_one_path_from_each_weight():
