@@ -1,13 +1,16 @@
 """Where the book's pages are: read from _toc.yml, so new chapters are tested automatically.
 
-Also how a test loads one of the repository's scripts (an extension in _ext/, a benchmark), and
-how long a line of the book's code may be (CODE_BOX_CHARACTERS).
+Also how a test loads one of the repository's scripts (an extension in _ext/, a benchmark), how
+long a line of the book's code may be (CODE_BOX_CHARACTERS), and the flags pytest's doctests run
+with (DOCTEST_FLAGS), for the examples a test runs itself.
 """
 
 from __future__ import annotations
 
+import doctest
 import importlib.util
 import re
+import tomllib
 from pathlib import Path
 from types import ModuleType
 
@@ -21,6 +24,20 @@ ROOT = Path(__file__).resolve().parent.parent
 CODE_BOX_CHARACTERS = 78
 # The colour codes of a terminal's text (in a traceback, a build's log), to read the text without them.
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _doctest_flags() -> int:
+    """pyproject.toml's doctest_optionflags as doctest's flags (one bit for each name)."""
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    flags = 0
+    for name in options["doctest_optionflags"]:
+        flags |= doctest.OPTIONFLAGS_BY_NAME[name]
+    return flags
+
+
+# The examples a test runs with doctest itself (an extension's, an instance's docstring, an API
+# page's) are read with the flags pytest's doctests have.
+DOCTEST_FLAGS = _doctest_flags()
 
 
 def load_script(relative: str, name: str | None = None) -> ModuleType:

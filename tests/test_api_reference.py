@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 import nnmath
-from _book import CODE_BOX_CHARACTERS, ROOT
+from _book import CODE_BOX_CHARACTERS, DOCTEST_FLAGS, ROOT
 
 SUBMODULES = (
     "symbolic",
@@ -177,11 +177,11 @@ def too_long(text: str) -> list[str]:
 
 
 def run_examples(text: str, name: str, globs: dict) -> str:
-    """Run the doctest examples of ``text`` as pytest's doctests run (pyproject.toml's
-    NORMALIZE_WHITESPACE); what failed, as doctest reports it, or ''."""
+    """Run the doctest examples of ``text`` as pytest's doctests run (DOCTEST_FLAGS, from
+    pyproject.toml); what failed, as doctest reports it, or ''."""
     test = doctest.DocTestParser().get_doctest(text, globs, name, name, 0)
     report: list[str] = []
-    runner = doctest.DocTestRunner(verbose=False, optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner = doctest.DocTestRunner(verbose=False, optionflags=DOCTEST_FLAGS)
     runner.run(test, out=report.append, clear_globs=True)
     return "".join(report)
 

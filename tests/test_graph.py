@@ -12,6 +12,7 @@ import gc
 import linecache
 import warnings
 import weakref
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -232,23 +233,33 @@ def test_every_public_method_is_called_by_the_freeing_test():
     assert public | {"_repr_latex_"} == set(EVERY_METHOD)
 
 
-@pytest.mark.parametrize("method", sorted(EVERY_METHOD))
-def test_a_dropped_graph_is_freed_with_its_lambdified_functions(method):
-    gc.collect()
+@contextmanager
+def collector_off():
+    """The garbage collector off (gc.collect() still runs when called): reference counting alone frees."""
     was_enabled = gc.isenabled()
-    gc.disable()  # only reference counting frees the graph now
+    gc.disable()
     try:
-        g = three_paths()
-        for call in (EVERY_METHOD["evaluate"], EVERY_METHOD["edge_derivatives"], EVERY_METHOD[method]):
-            call(g)
-        sources = [name for name in linecache.cache if name.startswith("<lambdifygenerated-")]
-        graph = weakref.ref(g)
-        del g
-        assert graph() is None, f"after {method}(), the graph is kept alive by a reference cycle"
-        assert not set(sources) & set(linecache.cache)
+        yield
     finally:
         if was_enabled:
             gc.enable()
+
+
+@pytest.mark.parametrize("method", sorted(EVERY_METHOD))
+def test_a_dropped_graph_is_freed_with_its_lambdified_functions(method):
+    gc.collect()
+    with collector_off():
+        before = set(linecache.cache)
+        g = three_paths()
+        # evaluate and edge_derivatives lambdify the nodes and the local derivatives
+        for call in (EVERY_METHOD["evaluate"], EVERY_METHOD["edge_derivatives"], EVERY_METHOD[method]):
+            call(g)
+        sources = set(linecache.cache) - before  # the source of each function lambdify made for g
+        assert sources
+        graph = weakref.ref(g)
+        del g
+        assert graph() is None, f"after {method}(), the graph is kept alive by a reference cycle"
+        assert not sources & set(linecache.cache)
 
 
 def test_a_lambdified_function_freed_during_the_pdb_reset_of_a_doctest_is_skipped(tmp_path):
@@ -264,21 +275,18 @@ def test_a_lambdified_function_freed_during_the_pdb_reset_of_a_doctest_is_skippe
             gc.collect()
             return str(tmp_path / "gone.py")
 
-    was_enabled = gc.isenabled()
-    gc.disable()  # so that the cycle is freed by the collection in os.stat, not before
-    try:
-        linecache.cache["<collecting>"] = (1, 0.0, ["x\n"], CollectingPath())
-        cycle = {"f": sympy.lambdify(sympy.Symbol("x"), sympy.Symbol("x") ** 2)}
-        cycle["self"] = cycle
-        source = cycle["f"].__code__.co_filename
-        assert list(linecache.cache).index("<collecting>") < list(linecache.cache).index(source)
-        del cycle
-        assert source in linecache.cache
-        bdb.Bdb().reset()  # what doctest's runner calls before every example set
-    finally:
-        linecache.cache.pop("<collecting>", None)
-        if was_enabled:
-            gc.enable()
+    with collector_off():  # so that the cycle is freed by the collection in os.stat, not before
+        try:
+            linecache.cache["<collecting>"] = (1, 0.0, ["x\n"], CollectingPath())
+            cycle = {"f": sympy.lambdify(sympy.Symbol("x"), sympy.Symbol("x") ** 2)}
+            cycle["self"] = cycle
+            source = cycle["f"].__code__.co_filename
+            assert list(linecache.cache).index("<collecting>") < list(linecache.cache).index(source)
+            del cycle
+            assert source in linecache.cache
+            bdb.Bdb().reset()  # what doctest's runner calls before every example set
+        finally:
+            linecache.cache.pop("<collecting>", None)
     assert source not in linecache.cache
 
 

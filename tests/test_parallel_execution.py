@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from _book import ROOT, load_script
+from _book import DOCTEST_FLAGS, ROOT, load_script
 
 pytestmark = pytest.mark.build
 
@@ -103,7 +103,7 @@ def test_consecutive_pieces_of_one_stream_become_one_output():
     import nbformat
 
     extension = load_script("_ext/parallel_execution.py")
-    result = doctest.testmod(extension, optionflags=doctest.NORMALIZE_WHITESPACE)
+    result = doctest.testmod(extension, optionflags=DOCTEST_FLAGS)
     assert result.attempted >= 3 and result.failed == 0
 
     stream = lambda name, text: nbformat.v4.new_output("stream", name=name, text=text)  # noqa: E731

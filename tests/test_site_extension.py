@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from _book import ROOT, built_page, load_script, pygments_rules, toc_pages
+from _book import DOCTEST_FLAGS, ROOT, built_page, load_script, pygments_rules, toc_pages
 from conftest import missing_on_this_machine
 
 site = load_script("_ext/nnmath_site.py")
@@ -239,7 +239,7 @@ MATHJAX_NODE = ROOT / "_vendor" / "node" / "mathjax"
 
 def test_the_extension_examples_hold():
     """The >>> examples in _ext/nnmath_site.py (not under pytest's doctest paths) run and pass."""
-    result = doctest.testmod(site, optionflags=doctest.NORMALIZE_WHITESPACE)
+    result = doctest.testmod(site, optionflags=DOCTEST_FLAGS)
     assert result.attempted >= 5 and result.failed == 0
 
 
